@@ -1,0 +1,191 @@
+package dev.messenger.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The gateway's settings. Defaults live in {@code META-INF/microprofile-config.properties}; any key can be
+ * overridden by an environment variable (upper case, dots and dashes as underscores), e.g.
+ * {@code MESSENGER_CONNECTIONS_MAX_PER_USER=5}. README lists every key.
+ */
+@ApplicationScoped
+public class MessengerConfig {
+
+  @Inject
+  @ConfigProperty(name = "messenger.production")
+  boolean production;
+
+  @Inject
+  @ConfigProperty(name = "messenger.connections.max-per-user")
+  int maxConnectionsPerUser;
+
+  @Inject
+  @ConfigProperty(name = "messenger.connections.max-total")
+  int maxConnectionsTotal;
+
+  @Inject
+  @ConfigProperty(name = "messenger.handshake.timeout-ms")
+  long handshakeTimeoutMs;
+
+  @Inject
+  @ConfigProperty(name = "messenger.ratelimit.messages-per-minute")
+  int messagesPerMinute;
+
+  @Inject
+  @ConfigProperty(name = "messenger.ratelimit.reactions-per-minute")
+  int reactionsPerMinute;
+
+  @Inject
+  @ConfigProperty(name = "messenger.ratelimit.typing-per-minute")
+  int typingPerMinute;
+
+  @Inject
+  @ConfigProperty(name = "messenger.frame.max-bytes")
+  int maxFrameBytes;
+
+  @Inject
+  @ConfigProperty(name = "messenger.message.max-length")
+  int maxMessageLength;
+
+  @Inject
+  @ConfigProperty(name = "messenger.message.max-attachments")
+  int maxAttachments;
+
+  @Inject
+  @ConfigProperty(name = "messenger.reaction.max-length")
+  int maxEmojiLength;
+
+  @Inject
+  @ConfigProperty(name = "messenger.chat.max-members")
+  int maxChatMembers;
+
+  @Inject
+  @ConfigProperty(name = "messenger.typing.timeout-ms")
+  long typingTimeoutMs;
+
+  @Inject
+  @ConfigProperty(name = "messenger.heartbeat.ping-interval-ms")
+  long pingIntervalMs;
+
+  @Inject
+  @ConfigProperty(name = "messenger.heartbeat.idle-timeout-ms")
+  long idleTimeoutMs;
+
+  @Inject
+  @ConfigProperty(name = "messenger.monitor.tick-ms")
+  long monitorTickMs;
+
+  @Inject
+  @ConfigProperty(name = "messenger.monitor.report-interval-ms")
+  long reportIntervalMs;
+
+  @Inject
+  @ConfigProperty(name = "messenger.replay.max-events")
+  int replayMaxEvents;
+
+  @Inject
+  @ConfigProperty(name = "messenger.history.default-page-size")
+  int historyDefaultPageSize;
+
+  @Inject
+  @ConfigProperty(name = "messenger.history.max-page-size")
+  int historyMaxPageSize;
+
+  @Inject
+  @ConfigProperty(name = "messenger.outbound.max-queued-bytes")
+  long maxQueuedBytes;
+
+  @Inject
+  @ConfigProperty(name = "messenger.websocket.compression")
+  boolean compression;
+
+  public boolean production() {
+    return production;
+  }
+
+  public int maxConnectionsPerUser() {
+    return maxConnectionsPerUser;
+  }
+
+  public int maxConnectionsTotal() {
+    return maxConnectionsTotal;
+  }
+
+  public Duration handshakeTimeout() {
+    return Duration.ofMillis(handshakeTimeoutMs);
+  }
+
+  public int messagesPerMinute() {
+    return messagesPerMinute;
+  }
+
+  public int reactionsPerMinute() {
+    return reactionsPerMinute;
+  }
+
+  public int typingPerMinute() {
+    return typingPerMinute;
+  }
+
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  public int maxMessageLength() {
+    return maxMessageLength;
+  }
+
+  public int maxAttachments() {
+    return maxAttachments;
+  }
+
+  public int maxEmojiLength() {
+    return maxEmojiLength;
+  }
+
+  public int maxChatMembers() {
+    return maxChatMembers;
+  }
+
+  public Duration typingTimeout() {
+    return Duration.ofMillis(typingTimeoutMs);
+  }
+
+  public Duration pingInterval() {
+    return Duration.ofMillis(pingIntervalMs);
+  }
+
+  public Duration idleTimeout() {
+    return Duration.ofMillis(idleTimeoutMs);
+  }
+
+  public Duration monitorTick() {
+    return Duration.ofMillis(monitorTickMs);
+  }
+
+  public Duration reportInterval() {
+    return Duration.ofMillis(reportIntervalMs);
+  }
+
+  public int replayMaxEvents() {
+    return replayMaxEvents;
+  }
+
+  public int historyDefaultPageSize() {
+    return historyDefaultPageSize;
+  }
+
+  public int historyMaxPageSize() {
+    return historyMaxPageSize;
+  }
+
+  public long maxQueuedBytes() {
+    return maxQueuedBytes;
+  }
+
+  public boolean compression() {
+    return compression;
+  }
+}

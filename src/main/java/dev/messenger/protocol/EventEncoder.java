@@ -1,0 +1,39 @@
+package dev.messenger.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.io.StringReader;
+
+/**
+ * Encodes outbound events as {@code {"event": ..., "data": {...}}} with JSON-B. One shared JSON-B
+ * instance: it is thread-safe and costly to build.
+ */
+public final class EventEncoder {
+  private static final Jsonb JSONB = JsonbBuilder.create();
+
+  private EventEncoder() {}
+
+  /** The envelope of every outbound frame. */
+  public record Envelope(String event, Object data) {}
+
+  /** The JSON of a payload alone, as stored in the chat event log. */
+  public static String data(Object payload) {
+    return JSONB.toJson(payload);
+  }
+
+  /** A full frame from a payload object. */
+  public static String frame(String event, Object payload) {
+    return JSONB.toJson(new Envelope(event, payload));
+  }
+
+  /** A full frame from a stored payload (replayed events are kept encoded in the event log). */
+  public static String frameFromData(String event, String dataJson) {
+    try (JsonReader reader = Json.createReader(new StringReader(dataJson))) {
+      JsonObject data = reader.readObject();
+      return JSONB.toJson(new Envelope(event, data));
+    }
+  }
+}
