@@ -1,0 +1,47 @@
+package dev.messenger.ratelimit;
+
+import dev.messenger.config.MessengerConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.inject.Inject;
+import java.util.Map;
+
+/**
+ * The node's one set of rate limits. Bean-managed concurrency because every inbound frame passes
+ * through here and the container's default write lock would serialise them; {@link RateLimits} is
+ * thread-safe on its own.
+ */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class RateLimiter {
+
+  @Inject MessengerConfig config;
+
+  private RateLimits limits;
+
+  @PostConstruct
+  void init() {
+    limits =
+        new RateLimits(
+            Map.of(
+                Action.MESSAGE, config.messagesPerMinute(),
+                Action.REACTION, config.reactionsPerMinute(),
+                Action.TYPING, config.typingPerMinute()),
+            System::nanoTime);
+  }
+
+  public RateLimits.Decision tryConsume(String userId, Action action) {
+    return limits.tryConsume(userId, action);
+  }
+
+  /** Called periodically so users who went quiet do not hold memory. */
+  public int evictIdle() {
+    return limits.evictIdle();
+  }
+
+  public int trackedUsers() {
+    return limits.trackedUsers();
+  }
+}
