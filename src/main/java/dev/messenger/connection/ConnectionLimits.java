@@ -9,11 +9,11 @@ import java.util.function.LongSupplier;
 
 /**
  * At most {@code maxPerUser} connections per user and {@code maxTotal} per node. A slot is reserved
- * at the HTTP handshake ({@link #admit}) so racing handshakes cannot overshoot, and becomes live when
- * the socket opens; reservations whose handshake never completes expire.
+ * at the HTTP handshake ({@link #admit}) so racing handshakes cannot overshoot, and becomes live
+ * when the socket opens; reservations whose handshake never completes expire.
  *
- * <p>Per-user changes run inside {@link ConcurrentHashMap#compute}, which locks only that user's bin,
- * and the node total is a CAS counter, so no caller ever waits on a global lock.
+ * <p>Per-user changes run inside {@link ConcurrentHashMap#compute}, which locks only that user's
+ * bin, and the node total is a CAS counter, so no caller ever waits on a global lock.
  */
 public final class ConnectionLimits {
 

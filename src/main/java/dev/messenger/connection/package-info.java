@@ -1,2 +1,2 @@
-/** Live WebSocket connections: who is connected, and the per-user and per-node connection limits. */
+/** Live WebSocket connections: who is connected, and the per-user and per-node limits. */
 package dev.messenger.connection;

@@ -53,7 +53,8 @@ public final class RateLimits {
     for (Action action : Action.values()) {
       Integer limit = perMinute.get(action);
       if (limit == null || limit < 1) {
-        throw new IllegalArgumentException("rate limit for " + action + " must be positive: " + limit);
+        throw new IllegalArgumentException(
+            "rate limit for " + action + " must be positive: " + limit);
       }
       this.perMinute.put(action, limit);
     }

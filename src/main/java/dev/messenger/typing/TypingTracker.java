@@ -35,8 +35,8 @@ public final class TypingTracker {
   /**
    * The user is typing; refreshes the expiry.
    *
-   * @return true if they were not typing before (including an indicator that had expired but not yet
-   *     been swept), so the caller broadcasts {@code isTyping=true}
+   * @return true if they were not typing before (including an indicator that had expired but not
+   *     yet been swept), so the caller broadcasts {@code isTyping=true}
    */
   public boolean start(String chatId, String userId, long nowMillis) {
     boolean[] started = {false};
@@ -53,7 +53,7 @@ public final class TypingTracker {
     return started[0];
   }
 
-  /** @return true if the user was typing, so the caller broadcasts {@code isTyping=false} */
+  /** Stops the indicator; true if the user was typing, so the caller broadcasts isTyping=false. */
   public boolean stop(String chatId, String userId) {
     return lastStart.remove(new Typing(chatId, userId)) != null;
   }
