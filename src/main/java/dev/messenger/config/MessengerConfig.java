@@ -6,8 +6,8 @@ import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The gateway's settings. Defaults live in {@code META-INF/microprofile-config.properties}; any key can be
- * overridden by an environment variable (upper case, dots and dashes as underscores), e.g.
+ * The gateway's settings. Defaults live in {@code META-INF/microprofile-config.properties}; any key
+ * can be overridden by an environment variable (upper case, dots and dashes as underscores), e.g.
  * {@code MESSENGER_CONNECTIONS_MAX_PER_USER=5}. README lists every key.
  */
 @ApplicationScoped

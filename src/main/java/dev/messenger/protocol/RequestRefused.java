@@ -6,14 +6,30 @@ package dev.messenger.protocol;
  */
 public class RequestRefused extends RuntimeException {
   private final ErrorCode code;
+  private final Long retryAfterMs;
 
   public RequestRefused(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  private RequestRefused(ErrorCode code, String message, Long retryAfterMs) {
     super(message, null, false, false);
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 
   public ErrorCode code() {
     return code;
+  }
+
+  /** When a rate limit refused the event: milliseconds until it would be accepted; otherwise null. */
+  public Long retryAfterMs() {
+    return retryAfterMs;
+  }
+
+  public static RequestRefused rateLimited(String action, long retryAfterMs) {
+    return new RequestRefused(
+        ErrorCode.RATE_LIMITED, "too many " + action + " events; retry later", retryAfterMs);
   }
 
   public static RequestRefused notFound(String what) {

@@ -1,0 +1,251 @@
+package dev.messenger.connection;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One live socket of one user. Outgoing frames go through a queue drained by one asynchronous write
+ * at a time, so any thread can send without blocking on a slow peer and without holding a lock
+ * across I/O; the queue is bounded in bytes (a peer that stops reading is closed, not buffered
+ * without end).
+ */
+public final class Connection {
+  private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+  private static final Object PING = new Object();
+
+  /** 1013 Try Again Later: the peer read too slowly for the traffic it subscribed to. */
+  public static final CloseReason.CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.TRY_AGAIN_LATER;
+
+  private final String id;
+  private final String userId;
+  private final Session session;
+  private final long maxQueuedBytes;
+  private final Map<String, ChatSubscription> chats = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Object> outbound = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writing = new AtomicBoolean();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile long lastSeenNanos;
+
+  public Connection(String userId, Session session, long maxQueuedBytes, long nowNanos) {
+    this.id = session.getId();
+    this.userId = userId;
+    this.session = session;
+    this.maxQueuedBytes = maxQueuedBytes;
+    this.lastSeenNanos = nowNanos;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  public long lastSeenNanos() {
+    return lastSeenNanos;
+  }
+
+  /** Any frame or pong from the peer proves it is alive. */
+  public void touch(long nowNanos) {
+    lastSeenNanos = nowNanos;
+  }
+
+  public boolean isOpen() {
+    return !closed.get() && session.isOpen();
+  }
+
+  // ---- chat subscriptions
+  // -------------------------------------------------------------------------
+
+  /**
+   * Starts a subscription that buffers live events until {@link #goLive} (the replay runs
+   * meanwhile).
+   */
+  public ChatSubscription subscribe(String chatId) {
+    ChatSubscription subscription = new ChatSubscription();
+    chats.put(chatId, subscription);
+    return subscription;
+  }
+
+  public boolean unsubscribe(String chatId) {
+    return chats.remove(chatId) != null;
+  }
+
+  public boolean isSubscribed(String chatId) {
+    return chats.containsKey(chatId);
+  }
+
+  public Set<String> chatIds() {
+    return chats.keySet();
+  }
+
+  /** A live chat event for this connection: sent now, or buffered while the chat's replay runs. */
+  public void deliver(String chatId, long seq, String frame) {
+    ChatSubscription subscription = chats.get(chatId);
+    if (subscription != null) {
+      subscription.offer(seq, frame);
+    }
+  }
+
+  /**
+   * Ends the replay of a chat: buffered events up to {@code replayedUpTo} were part of the replay
+   * (or older than what the client asked for) and are dropped; later ones are sent, then delivery
+   * is live.
+   */
+  public void goLive(ChatSubscription subscription, long replayedUpTo) {
+    subscription.goLive(replayedUpTo);
+  }
+
+  /** Per-chat state; its lock is held only while enqueueing (never across I/O). */
+  public final class ChatSubscription {
+    private List<Buffered> pending = new ArrayList<>();
+
+    private record Buffered(long seq, String frame) {}
+
+    synchronized void offer(long seq, String frame) {
+      if (pending != null) {
+        pending.add(new Buffered(seq, frame));
+      } else {
+        send(frame);
+      }
+    }
+
+    synchronized void goLive(long replayedUpTo) {
+      if (pending == null) {
+        return;
+      }
+      for (Buffered b : pending) {
+        if (b.seq() == 0 || b.seq() > replayedUpTo) {
+          send(b.frame());
+        }
+      }
+      pending = null;
+    }
+  }
+
+  // ---- outgoing frames
+  // ----------------------------------------------------------------------------
+
+  /** Queues a text frame; never blocks. A peer too far behind is closed as a slow consumer. */
+  public void send(String frame) {
+    if (closed.get()) {
+      return;
+    }
+    long bytes = frame.length();
+    if (queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
+      close(SLOW_CONSUMER, "slow consumer: outgoing buffer full");
+      return;
+    }
+    outbound.add(frame);
+    drain();
+  }
+
+  /**
+   * Queues a ping unless a write is already under way (then the peer is not idle from our side).
+   */
+  public void ping() {
+    if (!closed.get() && !writing.get() && outbound.isEmpty()) {
+      outbound.add(PING);
+      drain();
+    }
+  }
+
+  private void drain() {
+    while (writing.compareAndSet(false, true)) {
+      Object next = outbound.poll();
+      if (next == null) {
+        writing.set(false);
+        if (outbound.isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      if (next == PING) {
+        sendPing();
+        writing.set(false);
+        continue;
+      }
+      String frame = (String) next;
+      Write write = new Write(frame.length());
+      try {
+        session.getAsyncRemote().sendText(frame, write);
+      } catch (RuntimeException e) {
+        write.onResult(new SendResult(e));
+      }
+      write.returned = true;
+      if (!write.completedInline) {
+        return; // the completion handler, on another thread, carries on draining
+      }
+    }
+  }
+
+  private void sendPing() {
+    try {
+      session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.FINE, "ping failed on " + id, e);
+    }
+  }
+
+  /**
+   * Completion of one write. When the container completes it on the calling thread, the drain loop
+   * continues there instead of recursing (a long queue would otherwise grow the stack).
+   */
+  private final class Write implements SendHandler {
+    private final Thread caller = Thread.currentThread();
+    private final long bytes;
+    volatile boolean returned;
+    boolean completedInline;
+
+    Write(long bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void onResult(SendResult result) {
+      queuedBytes.addAndGet(-bytes);
+      if (!result.isOK()) {
+        LOG.log(Level.FINE, "send failed on " + id, result.getException());
+        outbound.clear();
+        queuedBytes.set(0);
+        closed.set(true);
+      }
+      writing.set(false);
+      if (Thread.currentThread() == caller && !returned) {
+        completedInline = true;
+      } else {
+        drain();
+      }
+    }
+  }
+
+  /** Closes the socket; safe to call more than once and from any thread. */
+  public void close(CloseReason.CloseCode code, String reason) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    outbound.clear();
+    queuedBytes.set(0);
+    try {
+      session.close(new CloseReason(code, reason));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.FINE, "close failed on " + id, e);
+    }
+  }
+}

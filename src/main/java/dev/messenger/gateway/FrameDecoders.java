@@ -1,0 +1,33 @@
+package dev.messenger.gateway;
+
+import dev.messenger.config.MessengerConfig;
+import dev.messenger.protocol.FrameDecoder;
+import dev.messenger.protocol.ProtocolLimits;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** The one shared, configured {@link FrameDecoder} (it is stateless). */
+@ApplicationScoped
+public class FrameDecoders {
+  /** Longer IDs than any we issue (UUIDs) or accept as user ids (JWT sub). */
+  private static final int MAX_ID_LENGTH = 255;
+
+  @Inject MessengerConfig config;
+  private FrameDecoder decoder;
+
+  @PostConstruct
+  void init() {
+    decoder =
+        new FrameDecoder(
+            new ProtocolLimits(
+                config.maxMessageLength(),
+                config.maxAttachments(),
+                config.maxEmojiLength(),
+                MAX_ID_LENGTH));
+  }
+
+  public FrameDecoder decoder() {
+    return decoder;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.messenger.gateway;
+
+import dev.messenger.auth.UserIds;
+import dev.messenger.config.MessengerConfig;
+import dev.messenger.connection.Connection;
+import dev.messenger.connection.ConnectionRegistry;
+import dev.messenger.fanout.LocalSubscriptions;
+import dev.messenger.metrics.GatewayMetrics;
+import dev.messenger.protocol.ClientEvent;
+import dev.messenger.protocol.DecodeResult;
+import dev.messenger.protocol.ErrorCode;
+import dev.messenger.protocol.EventEncoder;
+import dev.messenger.protocol.EventName;
+import dev.messenger.protocol.RequestRefused;
+import dev.messenger.protocol.ServerEvent;
+import dev.messenger.typing.TypingIndicators;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The socket: one instance per connection. Decodes each frame, hands it to {@link EventDispatcher},
+ * and turns every refusal or failure into an {@code error} event so the connection stays usable.
+ */
+@Dependent
+@ServerEndpoint(value = "/messenger", configurator = GatewayConfigurator.class)
+public class MessengerEndpoint {
+  private static final Logger LOG = Logger.getLogger(MessengerEndpoint.class.getName());
+
+  @EJB ConnectionRegistry registry;
+  @Inject EventDispatcher dispatcher;
+  @Inject FrameDecoders decoders;
+  @Inject LocalSubscriptions subscriptions;
+  @Inject TypingIndicators typing;
+  @Inject GatewayMetrics metrics;
+  @Inject MessengerConfig config;
+
+  private Connection connection;
+
+  @OnOpen
+  public void open(Session session) throws IOException {
+    String userId = UserIds.of(session.getUserPrincipal());
+    if (userId == null) {
+      session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
+      return;
+    }
+    session.setMaxTextMessageBufferSize(config.maxFrameBytes());
+    session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
+    // Liveness is the monitor's job (pings and messenger.heartbeat.idle-timeout-ms), not the
+    // container's.
+    session.setMaxIdleTimeout(0);
+    connection = registry.open(userId, session);
+    if (connection == null) {
+      session.close(
+          new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections"));
+    }
+  }
+
+  @OnMessage
+  public void text(String frame) {
+    if (connection == null) {
+      return;
+    }
+    long start = System.nanoTime();
+    connection.touch(start);
+    DecodeResult decoded = decoders.decoder().decode(frame);
+    String eventName = "invalid";
+    if (decoded instanceof DecodeResult.Rejected rejected) {
+      error(rejected.code(), rejected.message(), rejected.event(), rejected.tempId(), null);
+    } else if (decoded instanceof DecodeResult.Decoded ok) {
+      ClientEvent event = ok.event();
+      eventName = event.name();
+      String tempId = event instanceof ClientEvent.SendMessage send ? send.tempId() : null;
+      try {
+        dispatcher.dispatch(connection, event);
+      } catch (RequestRefused refused) {
+        error(refused.code(), refused.getMessage(), eventName, tempId, refused.retryAfterMs());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Failed to handle " + eventName + " for " + connection.userId(), e);
+        error(
+            ErrorCode.INTERNAL,
+            "the server failed to apply the event; retry",
+            eventName,
+            tempId,
+            null);
+      }
+    }
+    metrics.event(eventName, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  @OnMessage
+  public void binary(ByteBuffer frame) {
+    if (connection != null) {
+      connection.touch(System.nanoTime());
+      error(
+          ErrorCode.BAD_REQUEST,
+          "binary frames are not supported; send JSON text frames",
+          null,
+          null,
+          null);
+    }
+  }
+
+  @OnMessage
+  public void pong(PongMessage pong) {
+    if (connection != null) {
+      connection.touch(System.nanoTime());
+    }
+  }
+
+  @OnClose
+  public void close(Session session, CloseReason reason) {
+    if (connection == null) {
+      return;
+    }
+    subscriptions.removeAll(connection);
+    if (registry.closed(connection)) {
+      typing.userGone(connection.userId());
+    }
+  }
+
+  @OnError
+  public void error(Session session, Throwable failure) {
+    // Peers vanishing mid-write are routine; anything else deserves a look.
+    Level level = failure instanceof IOException ? Level.FINE : Level.WARNING;
+    LOG.log(level, "WebSocket error on " + session.getId(), failure);
+  }
+
+  private void error(
+      ErrorCode code, String message, String event, String tempId, Long retryAfterMs) {
+    metrics.error(code.name());
+    connection.send(
+        EventEncoder.frame(
+            EventName.ERROR,
+            new ServerEvent.Error(code.name(), message, event, tempId, retryAfterMs)));
+  }
+}

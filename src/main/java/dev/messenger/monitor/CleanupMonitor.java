@@ -1,0 +1,124 @@
+package dev.messenger.monitor;
+
+import dev.messenger.config.MessengerConfig;
+import dev.messenger.connection.Connection;
+import dev.messenger.connection.ConnectionRegistry;
+import dev.messenger.fanout.LocalSubscriptions;
+import dev.messenger.metrics.GatewayMetrics;
+import dev.messenger.ratelimit.RateLimiter;
+import dev.messenger.typing.TypingIndicators;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One programmatic interval timer (its period comes from config, which {@code @Schedule} cannot
+ * read) drives every periodic job. Each job decides from its own interval whether this tick is its
+ * turn.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class CleanupMonitor {
+  private static final Logger LOG = Logger.getLogger(CleanupMonitor.class.getName());
+
+  @Resource TimerService timers;
+  @Inject MessengerConfig config;
+  @Inject TypingIndicators typing;
+  @Inject LocalSubscriptions subscriptions;
+  @Inject GatewayMetrics metrics;
+  @EJB ConnectionRegistry registry;
+  @EJB RateLimiter rateLimiter;
+
+  private final AtomicBoolean ticking = new AtomicBoolean();
+  private final MonitorSchedule schedule = new MonitorSchedule();
+
+  private volatile long lastTickNanos = System.nanoTime();
+
+  @PostConstruct
+  void start() {
+    metrics.gauge(
+        "messenger_rooms", "Chats with a joined connection on this node", subscriptions::rooms);
+    long tick = config.monitorTick().toMillis();
+    timers.createIntervalTimer(tick, tick, new TimerConfig("messenger-monitor", false));
+  }
+
+  @Timeout
+  void tick() {
+    // A slow tick must not overlap the next one.
+    if (!ticking.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      long now = System.nanoTime();
+      lastTickNanos = now;
+      typing.expire();
+      closeStale(now);
+      if (schedule.due("ping", now, config.pingInterval())) {
+        registry.all().forEach(Connection::ping);
+      }
+      if (schedule.due("evict", now, config.idleTimeout())) {
+        rateLimiter.evictIdle();
+      }
+      registry.expirePendingHandshakes();
+      if (schedule.due("report", now, config.reportInterval())) {
+        report(now);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Monitor tick failed", e);
+    } finally {
+      ticking.set(false);
+    }
+  }
+
+  /** When the timer last ran; liveness fails when it stops. */
+  public long lastTickNanos() {
+    return lastTickNanos;
+  }
+
+  private void closeStale(long now) {
+    long limit = config.idleTimeout().toNanos();
+    for (Connection c : registry.all()) {
+      if (now - c.lastSeenNanos() > limit) {
+        c.close(CloseReason.CloseCodes.GOING_AWAY, "idle timeout: no pong or frame received");
+      }
+    }
+  }
+
+  private long lastMessages;
+  private long lastViolations;
+  private long lastReportNanos;
+
+  private void report(long now) {
+    long messages = metrics.messagesStored();
+    long violations = metrics.rateLimitViolations();
+    double minutes = lastReportNanos == 0 ? 0 : (now - lastReportNanos) / 60e9;
+    double perMinute = minutes > 0 ? (messages - lastMessages) / minutes : 0;
+    LOG.info(
+        String.format(
+            "messenger: connections=%d activeUsers=%d rooms=%d messagesPerMin=%.1f"
+                + " rateLimitViolations=%d (total %d) rateLimitedUsersTracked=%d",
+            registry.total(),
+            registry.activeUsers(),
+            subscriptions.rooms(),
+            perMinute,
+            violations - lastViolations,
+            violations,
+            rateLimiter.trackedUsers()));
+    lastMessages = messages;
+    lastViolations = violations;
+    lastReportNanos = now;
+  }
+}

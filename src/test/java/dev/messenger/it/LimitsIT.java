@@ -1,0 +1,140 @@
+package dev.messenger.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connection limits at the handshake and per-user rate limits. The test server runs with a total
+ * limit of 40 connections (failsafe environment) so the node-wide limit is reachable.
+ */
+class LimitsIT extends GatewayIT {
+  private static final int TOTAL_LIMIT = 40;
+
+  @Test
+  void twentySimultaneousConnectsOfOneUserAdmitExactlyThree() throws Exception {
+    awaitNoConnections();
+    String alice = user("alice");
+    String token = Tokens.valid(alice);
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    CyclicBarrier start = new CyclicBarrier(20);
+    List<Future<Object>> attempts = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      attempts.add(
+          pool.submit(
+              () -> {
+                start.await();
+                try {
+                  return WsClient.open(api.socket(), token);
+                } catch (jakarta.websocket.DeploymentException e) {
+                  return WsClient.statusOf(e);
+                }
+              }));
+    }
+    List<WsClient> open = new ArrayList<>();
+    List<Integer> refused = new ArrayList<>();
+    for (Future<Object> attempt : attempts) {
+      Object result = attempt.get();
+      if (result instanceof WsClient c) {
+        open.add(c);
+      } else {
+        refused.add((Integer) result);
+      }
+    }
+    pool.shutdown();
+    try {
+      assertEquals(3, open.size());
+      assertEquals(17, refused.size());
+      assertTrue(refused.stream().allMatch(s -> s == 429), refused::toString);
+      assertTrue(
+          metric(
+                  "messenger_connections_refused_total{mp_scope=\"application\",reason=\"per_user\"}")
+              >= 17);
+    } finally {
+      open.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void theNodeWideLimitRefusesWith429AndAReason() throws Exception {
+    awaitNoConnections();
+    List<WsClient> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < TOTAL_LIMIT; i++) {
+        open.add(connect(user("crowd")));
+      }
+      String extra = user("one-too-many");
+      assertEquals(429, WsClient.handshakeStatus(api.socket(), Tokens.valid(extra)));
+      try (RawHandshake refused = RawHandshake.open(api.socket(), Tokens.valid(extra))) {
+        assertEquals(429, refused.status());
+        assertTrue(refused.body().contains("too many connections"));
+      }
+      assertTrue(
+          metric("messenger_connections_refused_total{mp_scope=\"application\",reason=\"total\"}")
+              >= 1);
+    } finally {
+      open.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void thirtyFirstMessageInAMinuteIsRateLimited() {
+    String alice = user("alice");
+    String chat = api.createChat(alice);
+    try (WsClient client = connect(alice)) {
+      for (int i = 0; i < 30; i++) {
+        client.send("send_message", text(chat, "m" + i, "t-" + i));
+        client.expect("message_sent");
+      }
+      client.send("send_message", text(chat, "one more", "t-31"));
+      JsonObject error = client.expect("error");
+      assertError(error, "RATE_LIMITED", "send_message");
+      assertEquals("t-31", error.getString("tempId"));
+      assertTrue(error.getJsonNumber("retryAfterMs").longValue() > 0);
+      assertTrue(
+          metric("messenger_rate_limited_total{action=\"message\",mp_scope=\"application\"}") >= 1);
+    }
+  }
+
+  @Test
+  void sixtyFirstReactionInAMinuteIsRateLimited() {
+    String alice = user("alice");
+    String chat = api.createChat(alice);
+    try (WsClient client = joined(alice, chat)) {
+      client.send("send_message", text(chat, "react", "t-1"));
+      String id = client.expect("message_sent").getString("messageId");
+      for (int i = 0; i < 30; i++) {
+        client.send("add_reaction", data().add("messageId", id).add("emoji", "e" + i));
+        client.expect("reaction_added");
+        client.send("remove_reaction", data().add("messageId", id).add("emoji", "e" + i));
+        client.expect("reaction_removed");
+      }
+      client.send("add_reaction", data().add("messageId", id).add("emoji", "last"));
+      JsonObject error = client.expect("error");
+      assertError(error, "RATE_LIMITED", "add_reaction");
+      assertTrue(error.getJsonNumber("retryAfterMs").longValue() > 0);
+    }
+  }
+
+  @Test
+  void hundredTwentyFirstTypingEventInAMinuteIsRateLimited() {
+    String alice = user("alice");
+    String chat = api.createChat(alice);
+    try (WsClient client = joined(alice, chat)) {
+      for (int i = 0; i < 120; i++) {
+        client.send("typing_start", data().add("chatId", chat));
+      }
+      client.send("typing_stop", data().add("chatId", chat));
+      JsonObject error = client.expect("error");
+      assertError(error, "RATE_LIMITED", "typing_stop");
+    }
+  }
+}

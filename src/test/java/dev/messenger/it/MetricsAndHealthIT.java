@@ -1,0 +1,45 @@
+package dev.messenger.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Figures on /metrics (no credentials needed) and the health endpoints. */
+class MetricsAndHealthIT extends GatewayIT {
+
+  @Test
+  void gaugesAndCountersReflectTraffic() {
+    awaitNoConnections();
+    String alice = user("alice");
+    String bob = user("bob");
+    String chat = api.createChat(alice, bob);
+    try (WsClient aliceClient = joined(alice, chat);
+        WsClient bobClient = joined(bob, chat)) {
+      aliceClient.send("send_message", text(chat, "counted", "t-1"));
+      aliceClient.expect("message_sent");
+      bobClient.expect("new_message");
+      aliceClient.sendRaw("{oops");
+      aliceClient.expect("error");
+
+      assertEquals(2, gauge("messenger_connections"));
+      assertEquals(2, gauge("messenger_active_users"));
+      assertEquals(1, gauge("messenger_rooms"));
+      assertTrue(
+          metric("messenger_events_total{event=\"send_message\",mp_scope=\"application\"}") >= 1);
+      assertTrue(
+          metric("messenger_events_total{event=\"join_chat\",mp_scope=\"application\"}") >= 2);
+      assertTrue(
+          metric("messenger_errors_total{code=\"BAD_REQUEST\",mp_scope=\"application\"}") >= 1);
+      assertTrue(metrics().contains("messenger_handler_time_seconds"), "handler timer missing");
+    }
+  }
+
+  @Test
+  void healthIsUpAndReadinessChecksTheDatabase() {
+    var ready = api.get("health/ready", null);
+    assertEquals(200, ready.statusCode(), ready.body());
+    assertTrue(ready.body().contains("database"), ready.body());
+    assertEquals(200, api.get("health/live", null).statusCode());
+  }
+}

@@ -1,0 +1,104 @@
+package dev.messenger.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A WebSocket handshake over a bare TCP socket, for what a client library hides: the body of a
+ * refused upgrade, and a peer that upgrades and then never answers pings.
+ */
+public final class RawHandshake implements AutoCloseable {
+  private final Socket socket;
+  private final String head;
+
+  private RawHandshake(Socket socket, String head) {
+    this.socket = socket;
+    this.head = head;
+  }
+
+  public static RawHandshake open(URI ws, String token) throws IOException {
+    Socket socket = new Socket(ws.getHost(), ws.getPort());
+    socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    String request =
+        "GET "
+            + ws.getPath()
+            + " HTTP/1.1\r\nHost: "
+            + ws.getHost()
+            + ":"
+            + ws.getPort()
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(nonce)
+            + "\r\n"
+            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+            + "\r\n";
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return new RawHandshake(socket, readHead(socket.getInputStream()));
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != -1) {
+      out.write(b);
+      String s = out.toString(StandardCharsets.ISO_8859_1);
+      if (s.endsWith("\r\n\r\n")) {
+        return s;
+      }
+    }
+    return out.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  public int status() {
+    return Integer.parseInt(head.split(" ")[1]);
+  }
+
+  /** The response body of a refused handshake (read up to 4 KB or the end of the stream). */
+  public String body() throws IOException {
+    byte[] buffer = new byte[4096];
+    int n = socket.getInputStream().read(buffer);
+    return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads server frames without ever answering, until the server closes; returns the close code, or
+   * -1 when the connection ended without a close frame.
+   */
+  public int readUntilClosed() throws IOException {
+    InputStream in = socket.getInputStream();
+    while (true) {
+      int first = in.read();
+      if (first == -1) {
+        return -1;
+      }
+      int opcode = first & 0x0f;
+      long length = in.read() & 0x7f;
+      if (length == 126) {
+        length = (in.read() << 8) | in.read();
+      } else if (length == 127) {
+        length = 0;
+        for (int i = 0; i < 8; i++) {
+          length = (length << 8) | in.read();
+        }
+      }
+      byte[] payload = in.readNBytes((int) length);
+      if (opcode == 0x8) {
+        return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
