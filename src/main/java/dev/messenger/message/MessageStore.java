@@ -1,0 +1,497 @@
+package dev.messenger.message;
+
+import dev.messenger.chat.ChatStore;
+import dev.messenger.protocol.Attachment;
+import dev.messenger.protocol.ClientEvent;
+import dev.messenger.protocol.ErrorCode;
+import dev.messenger.protocol.EventEncoder;
+import dev.messenger.protocol.EventName;
+import dev.messenger.protocol.MessageType;
+import dev.messenger.protocol.RequestRefused;
+import dev.messenger.protocol.ServerEvent;
+import dev.messenger.storage.EpochMillis;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.annotation.JsonbNillable;
+import jakarta.persistence.EntityManager;
+import java.io.StringReader;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Messages, reactions and the per-chat event log, on a caller-managed {@link EntityManager} and
+ * transaction. Every change takes the next seq of its chat and appends a {@code chat_events} row in the
+ * same transaction, so the log is gap-free and replay sees exactly what was broadcast. Callers must roll
+ * back on any exception (a refusal may come after the seq was taken).
+ */
+public class MessageStore {
+  private static final List<String> SCRUBBED_TYPES =
+      List.of(EventName.NEW_MESSAGE, EventName.MESSAGE_EDITED);
+
+  private final EntityManager em;
+  private final Clock clock;
+  private final ChatStore chats;
+
+  public MessageStore(EntityManager em, Clock clock, ChatStore chats) {
+    this.em = em;
+    this.clock = clock;
+    this.chats = chats;
+  }
+
+  /** The result of a send; {@code duplicate} when the tempId was seen before and nothing was written. */
+  public record Sent(ServerEvent.MessageSent ack, ServerEvent.NewMessage event, boolean duplicate) {}
+
+  /** One logged event, as replayed: {@code dataJson} is the event's {@code data}. */
+  public record StoredEvent(long seq, String type, String dataJson) {}
+
+  /**
+   * Events after the client's position, or none with {@code reloadRequired} when the gap is too large (or
+   * the client claims a seq the chat never reached) and it must reload over REST.
+   */
+  public record Replay(List<StoredEvent> events, long headSeq, boolean reloadRequired) {}
+
+  @JsonbNillable
+  public record HistoryPage(
+      String chatId, long lastSeq, List<HistoryMessage> messages, String nextBefore) {}
+
+  @JsonbNillable
+  public record HistoryMessage(
+      String messageId,
+      String chatId,
+      String senderId,
+      String content,
+      MessageType messageType,
+      List<Attachment> attachments,
+      String createdAt,
+      String editedAt,
+      boolean deleted,
+      long seq,
+      List<ReactionSummary> reactions) {}
+
+  public record ReactionSummary(String emoji, int count, List<String> userIds) {}
+
+  public Sent send(String userId, ClientEvent.SendMessage cmd) {
+    String chatId = cmd.chatId();
+    chats.requireMember(chatId, userId);
+    Optional<Message> earlier = findByTempId(chatId, userId, cmd.tempId());
+    if (earlier.isPresent()) {
+      return duplicate(earlier.get());
+    }
+    long seq = nextSeq(chatId);
+    // A concurrent resend of the same tempId may have committed while we waited for the chat's row lock.
+    earlier = findByTempId(chatId, userId, cmd.tempId());
+    if (earlier.isPresent()) {
+      giveBackSeq(chatId);
+      return duplicate(earlier.get());
+    }
+
+    long now = clock.millis();
+    String content = cmd.content() == null ? "" : cmd.content();
+    MessageType type = cmd.messageType() == null ? MessageType.TEXT : cmd.messageType();
+    List<Attachment> attachments =
+        cmd.attachments() == null ? List.of() : List.copyOf(cmd.attachments());
+    Message message =
+        new Message(
+            UUID.randomUUID().toString(),
+            chatId,
+            userId,
+            content,
+            type,
+            EventEncoder.data(attachments),
+            cmd.tempId(),
+            now,
+            seq);
+    em.persist(message);
+    ServerEvent.NewMessage event = newMessageEvent(message);
+    append(chatId, seq, EventName.NEW_MESSAGE, message.id(), event, now);
+    return new Sent(ack(message), event, false);
+  }
+
+  public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
+    Message message = visibleMessage(userId, cmd.messageId());
+    requireEditable(message, userId, "only the author can edit a message");
+    long seq = nextSeq(message.chatId());
+    // Re-read under the chat's row lock: a delete that committed meanwhile must win over this edit.
+    em.refresh(message);
+    requireEditable(message, userId, "only the author can edit a message");
+
+    long now = clock.millis();
+    message.edit(cmd.content(), now);
+    ServerEvent.MessageEdited event =
+        new ServerEvent.MessageEdited(
+            message.id(),
+            message.chatId(),
+            message.senderId(),
+            message.content(),
+            EpochMillis.iso(now),
+            seq);
+    append(message.chatId(), seq, EventName.MESSAGE_EDITED, message.id(), event, now);
+    return event;
+  }
+
+  public ServerEvent.MessageDeleted delete(String userId, ClientEvent.DeleteMessage cmd) {
+    Message message = visibleMessage(userId, cmd.messageId());
+    requireEditable(message, userId, "only the author can delete a message");
+    long seq = nextSeq(message.chatId());
+    em.refresh(message);
+    requireEditable(message, userId, "only the author can delete a message");
+
+    long now = clock.millis();
+    message.markDeleted(now);
+    scrubLoggedContent(message.id());
+    ServerEvent.MessageDeleted event =
+        new ServerEvent.MessageDeleted(
+            message.id(), message.chatId(), message.senderId(), EpochMillis.iso(now), seq);
+    append(message.chatId(), seq, EventName.MESSAGE_DELETED, message.id(), event, now);
+    return event;
+  }
+
+  /** Empty when the user already has this reaction on the message: nothing changes, no seq is used. */
+  public Optional<ServerEvent.ReactionAdded> addReaction(
+      String userId, ClientEvent.AddReaction cmd) {
+    Message message = visibleMessage(userId, cmd.messageId());
+    requireNotDeleted(message);
+    if (hasReaction(message.id(), userId, cmd.emoji())) {
+      return Optional.empty();
+    }
+    long seq = nextSeq(message.chatId());
+    em.refresh(message);
+    requireNotDeleted(message);
+    if (hasReaction(message.id(), userId, cmd.emoji())) {
+      giveBackSeq(message.chatId());
+      return Optional.empty();
+    }
+
+    long now = clock.millis();
+    em.persist(new Reaction(message.id(), userId, cmd.emoji(), now));
+    ServerEvent.ReactionAdded event =
+        new ServerEvent.ReactionAdded(message.id(), message.chatId(), userId, cmd.emoji(), seq);
+    append(message.chatId(), seq, EventName.REACTION_ADDED, message.id(), event, now);
+    return Optional.of(event);
+  }
+
+  /** Empty when the user has no such reaction on the message: nothing changes, no seq is used. */
+  public Optional<ServerEvent.ReactionRemoved> removeReaction(
+      String userId, ClientEvent.RemoveReaction cmd) {
+    Message message = visibleMessage(userId, cmd.messageId());
+    requireNotDeleted(message);
+    if (!hasReaction(message.id(), userId, cmd.emoji())) {
+      return Optional.empty();
+    }
+    long seq = nextSeq(message.chatId());
+    em.refresh(message);
+    requireNotDeleted(message);
+    int removed =
+        em.createQuery(
+                "DELETE FROM Reaction r"
+                    + " WHERE r.messageId = :message AND r.userId = :user AND r.emoji = :emoji")
+            .setParameter("message", message.id())
+            .setParameter("user", userId)
+            .setParameter("emoji", cmd.emoji())
+            .executeUpdate();
+    if (removed == 0) {
+      giveBackSeq(message.chatId());
+      return Optional.empty();
+    }
+
+    ServerEvent.ReactionRemoved event =
+        new ServerEvent.ReactionRemoved(message.id(), message.chatId(), userId, cmd.emoji(), seq);
+    append(message.chatId(), seq, EventName.REACTION_REMOVED, message.id(), event, clock.millis());
+    return Optional.of(event);
+  }
+
+  /**
+   * The events a rejoining client missed. Its position is {@code lastSeq} or, when that is null, the
+   * creation seq of {@code lastMessageId}; with neither, no events (just the head seq).
+   */
+  public Replay replay(
+      String userId, String chatId, Long lastSeq, String lastMessageId, int maxEvents) {
+    chats.requireMember(chatId, userId);
+    if (maxEvents < 0) {
+      throw RequestRefused.validation("maxEvents must not be negative");
+    }
+    long head = headSeq(chatId);
+    long from;
+    if (lastSeq != null) {
+      if (lastSeq < 0) {
+        throw RequestRefused.validation("lastSeq must not be negative");
+      }
+      from = lastSeq;
+    } else if (lastMessageId != null) {
+      from = messageInChat(chatId, lastMessageId).seq();
+    } else {
+      return new Replay(List.of(), head, false);
+    }
+    if (from > head) {
+      return new Replay(List.of(), head, true);
+    }
+    // Bounded by head: events committed after head was read belong to the live stream, not to this replay.
+    List<ChatEventRecord> rows =
+        em.createQuery(
+                "SELECT e FROM ChatEventRecord e"
+                    + " WHERE e.chatId = :chat AND e.seq > :from AND e.seq <= :head ORDER BY e.seq",
+                ChatEventRecord.class)
+            .setParameter("chat", chatId)
+            .setParameter("from", from)
+            .setParameter("head", head)
+            .setMaxResults(maxEvents + 1)
+            .getResultList();
+    if (rows.size() > maxEvents) {
+      return new Replay(List.of(), head, true);
+    }
+    List<StoredEvent> events = new ArrayList<>(rows.size());
+    for (ChatEventRecord row : rows) {
+      events.add(new StoredEvent(row.seq(), row.type(), row.payload()));
+    }
+    return new Replay(List.copyOf(events), head, false);
+  }
+
+  /** A page of messages, newest first, older than {@code beforeMessageId} when given. */
+  public HistoryPage history(String userId, String chatId, String beforeMessageId, int limit) {
+    chats.requireMember(chatId, userId);
+    if (limit < 1) {
+      throw RequestRefused.validation("limit must be at least 1");
+    }
+    long head = headSeq(chatId);
+    long before =
+        beforeMessageId == null ? Long.MAX_VALUE : messageInChat(chatId, beforeMessageId).seq();
+    List<Message> found =
+        em.createQuery(
+                "SELECT m FROM Message m WHERE m.chatId = :chat AND m.seq < :before ORDER BY m.seq DESC",
+                Message.class)
+            .setParameter("chat", chatId)
+            .setParameter("before", before)
+            .setMaxResults(limit + 1)
+            .getResultList();
+    boolean more = found.size() > limit;
+    List<Message> page = more ? found.subList(0, limit) : found;
+    Map<String, List<ReactionSummary>> reactions = reactionsOf(page);
+    List<HistoryMessage> messages = new ArrayList<>(page.size());
+    for (Message m : page) {
+      messages.add(
+          new HistoryMessage(
+              m.id(),
+              m.chatId(),
+              m.senderId(),
+              m.deleted() ? null : m.content(),
+              m.messageType(),
+              decodeAttachments(m.attachmentsJson()),
+              EpochMillis.iso(m.createdAt()),
+              EpochMillis.isoOrNull(m.editedAt()),
+              m.deleted(),
+              m.seq(),
+              reactions.getOrDefault(m.id(), List.of())));
+    }
+    String nextBefore = more ? page.get(page.size() - 1).id() : null;
+    return new HistoryPage(chatId, head, List.copyOf(messages), nextBefore);
+  }
+
+  /** Reactions of a whole page in one query, grouped by emoji in the order they were first given. */
+  private Map<String, List<ReactionSummary>> reactionsOf(List<Message> page) {
+    if (page.isEmpty()) {
+      return Map.of();
+    }
+    List<String> ids = page.stream().map(Message::id).toList();
+    List<Reaction> rows =
+        em.createQuery(
+                "SELECT r FROM Reaction r WHERE r.messageId IN :ids ORDER BY r.createdAt, r.userId",
+                Reaction.class)
+            .setParameter("ids", ids)
+            .getResultList();
+    Map<String, Map<String, List<String>>> byMessage = new LinkedHashMap<>();
+    for (Reaction r : rows) {
+      byMessage
+          .computeIfAbsent(r.messageId(), id -> new LinkedHashMap<>())
+          .computeIfAbsent(r.emoji(), emoji -> new ArrayList<>())
+          .add(r.userId());
+    }
+    Map<String, List<ReactionSummary>> summaries = new LinkedHashMap<>();
+    byMessage.forEach(
+        (messageId, byEmoji) -> {
+          List<ReactionSummary> list = new ArrayList<>();
+          byEmoji.forEach(
+              (emoji, users) -> list.add(new ReactionSummary(emoji, users.size(), List.copyOf(users))));
+          summaries.put(messageId, List.copyOf(list));
+        });
+    return summaries;
+  }
+
+  /**
+   * Takes the chat's next seq. Native SQL on purpose: the UPDATE's row lock serialises the writers of
+   * this chat only (until commit), and neither a cache nor this persistence context can hand out a stale
+   * value.
+   */
+  private long nextSeq(String chatId) {
+    int updated =
+        em.createNativeQuery("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?")
+            .setParameter(1, chatId)
+            .executeUpdate();
+    if (updated != 1) {
+      throw RequestRefused.notFound("chat");
+    }
+    return headSeq(chatId);
+  }
+
+  /** Undoes {@link #nextSeq} when a race turned the change into a no-op; safe as the lock is still held. */
+  private void giveBackSeq(String chatId) {
+    em.createNativeQuery("UPDATE chats SET last_seq = last_seq - 1 WHERE id = ?")
+        .setParameter(1, chatId)
+        .executeUpdate();
+  }
+
+  private long headSeq(String chatId) {
+    Object value =
+        em.createNativeQuery("SELECT last_seq FROM chats WHERE id = ?")
+            .setParameter(1, chatId)
+            .getSingleResult();
+    return ((Number) value).longValue();
+  }
+
+  private void append(
+      String chatId, long seq, String type, String messageId, Object payload, long now) {
+    em.persist(new ChatEventRecord(chatId, seq, type, messageId, EventEncoder.data(payload), now));
+  }
+
+  /** Replay must never resurrect deleted text, so the message's earlier events lose it too. */
+  private void scrubLoggedContent(String messageId) {
+    List<ChatEventRecord> logged =
+        em.createQuery(
+                "SELECT e FROM ChatEventRecord e WHERE e.messageId = :id AND e.type IN :types",
+                ChatEventRecord.class)
+            .setParameter("id", messageId)
+            .setParameter("types", SCRUBBED_TYPES)
+            .getResultList();
+    for (ChatEventRecord row : logged) {
+      JsonObject data = readObject(row.payload());
+      JsonObjectBuilder scrubbed = Json.createObjectBuilder(data).add("content", "");
+      if (data.containsKey("attachments")) {
+        scrubbed.add("attachments", JsonValue.EMPTY_JSON_ARRAY);
+      }
+      row.replacePayload(scrubbed.build().toString());
+    }
+  }
+
+  /** The message, if it exists in a chat the user belongs to; otherwise the user may not know of it. */
+  private Message visibleMessage(String userId, String messageId) {
+    Message message = messageId == null ? null : em.find(Message.class, messageId);
+    if (message == null || !chats.isMember(message.chatId(), userId)) {
+      throw RequestRefused.notFound("message");
+    }
+    return message;
+  }
+
+  private Message messageInChat(String chatId, String messageId) {
+    Message message = em.find(Message.class, messageId);
+    if (message == null || !message.chatId().equals(chatId)) {
+      throw RequestRefused.notFound("message");
+    }
+    return message;
+  }
+
+  private static void requireNotDeleted(Message message) {
+    if (message.deleted()) {
+      throw new RequestRefused(ErrorCode.NOT_FOUND, "message was deleted");
+    }
+  }
+
+  private static void requireEditable(Message message, String userId, String forbidden) {
+    requireNotDeleted(message);
+    if (!message.senderId().equals(userId)) {
+      throw RequestRefused.forbidden(forbidden);
+    }
+  }
+
+  private boolean hasReaction(String messageId, String userId, String emoji) {
+    // A count query always reads the database; em.find could answer from this persistence context.
+    Long count =
+        em.createQuery(
+                "SELECT COUNT(r) FROM Reaction r"
+                    + " WHERE r.messageId = :message AND r.userId = :user AND r.emoji = :emoji",
+                Long.class)
+            .setParameter("message", messageId)
+            .setParameter("user", userId)
+            .setParameter("emoji", emoji)
+            .getSingleResult();
+    return count > 0;
+  }
+
+  private Optional<Message> findByTempId(String chatId, String senderId, String tempId) {
+    if (tempId == null) {
+      return Optional.empty();
+    }
+    return em.createQuery(
+            "SELECT m FROM Message m"
+                + " WHERE m.chatId = :chat AND m.senderId = :sender AND m.tempId = :temp",
+            Message.class)
+        .setParameter("chat", chatId)
+        .setParameter("sender", senderId)
+        .setParameter("temp", tempId)
+        .getResultStream()
+        .findFirst();
+  }
+
+  /** The answer to a resend: the stored message as first announced (without its text if deleted since). */
+  private Sent duplicate(Message message) {
+    return new Sent(ack(message), newMessageEvent(message), true);
+  }
+
+  private static ServerEvent.MessageSent ack(Message message) {
+    return new ServerEvent.MessageSent(
+        message.tempId(),
+        message.id(),
+        message.chatId(),
+        EpochMillis.iso(message.createdAt()),
+        message.seq());
+  }
+
+  private static ServerEvent.NewMessage newMessageEvent(Message message) {
+    return new ServerEvent.NewMessage(
+        message.id(),
+        message.chatId(),
+        message.senderId(),
+        message.deleted() ? "" : message.content(),
+        message.messageType(),
+        decodeAttachments(message.attachmentsJson()),
+        EpochMillis.iso(message.createdAt()),
+        message.tempId(),
+        message.seq());
+  }
+
+  /** Written with JSON-B (null fields omitted), read back with JSON-P field by field. */
+  static List<Attachment> decodeAttachments(String json) {
+    if (json == null || json.isEmpty()) {
+      return List.of();
+    }
+    JsonArray array;
+    try (JsonReader reader = Json.createReader(new StringReader(json))) {
+      array = reader.readArray();
+    }
+    List<Attachment> attachments = new ArrayList<>(array.size());
+    for (JsonObject item : array.getValuesAs(JsonObject.class)) {
+      JsonValue size = item.get("size");
+      attachments.add(
+          new Attachment(
+              item.getString("url", null),
+              item.getString("name", null),
+              item.getString("contentType", null),
+              size instanceof JsonNumber number ? number.longValue() : null));
+    }
+    return List.copyOf(attachments);
+  }
+
+  private static JsonObject readObject(String json) {
+    try (JsonReader reader = Json.createReader(new StringReader(json))) {
+      return reader.readObject();
+    }
+  }
+}

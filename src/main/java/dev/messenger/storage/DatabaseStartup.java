@@ -1,0 +1,69 @@
+package dev.messenger.storage;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Migrates the schema at start-up without making the application depend on the database being up: a
+ * failure is logged and retried by a timer and by {@link #ensureMigrated()} (readiness calls it), and the
+ * readiness check reports DOWN meanwhile.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// Flyway commits its own work on the connection, which a JTA transaction would forbid.
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class DatabaseStartup {
+  private static final Logger LOG = Logger.getLogger(DatabaseStartup.class.getName());
+
+  @Resource(lookup = "jdbc/messenger")
+  DataSource dataSource;
+
+  private final ReentrantLock migrating = new ReentrantLock();
+  private volatile boolean migrated;
+
+  @PostConstruct
+  void start() {
+    ensureMigrated();
+  }
+
+  @Schedule(second = "*/10", minute = "*", hour = "*", persistent = false)
+  void retry() {
+    ensureMigrated();
+  }
+
+  /**
+   * True once the schema is up to date. Cheap after the first success; otherwise tries once more, unless
+   * another caller is already trying (then false at once rather than queueing behind a dead database).
+   */
+  public boolean ensureMigrated() {
+    if (migrated || !migrating.tryLock()) {
+      return migrated;
+    }
+    try {
+      if (!migrated) {
+        int applied = new SchemaMigrator(dataSource).migrate();
+        migrated = true;
+        LOG.info(() -> "Database schema up to date (" + applied + " migrations applied now)");
+      }
+    } catch (RuntimeException e) {
+      // Flyway and the pool report an unreachable database as runtime exceptions; the timer retries.
+      LOG.warning(() -> "Database schema migration failed, will retry: " + e);
+      LOG.log(Level.FINE, "Migration failure", e);
+    } finally {
+      migrating.unlock();
+    }
+    return migrated;
+  }
+}

@@ -1,0 +1,174 @@
+package dev.messenger.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.messenger.protocol.ErrorCode;
+import dev.messenger.protocol.RequestRefused;
+import dev.messenger.storage.TestDatabase;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class ChatStoreTest {
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-01-02T03:04:05.678Z"), ZoneOffset.UTC);
+
+  // One database per parameter run; each test uses its own users and chats, so they do not interfere.
+  private static TestDatabase db;
+
+  @Parameter TestDatabase.Kind kind;
+
+  @BeforeParameterizedClassInvocation
+  static void openDatabase(TestDatabase.Kind kind) {
+    db = TestDatabase.open(kind);
+  }
+
+  @AfterParameterizedClassInvocation
+  static void closeDatabase() {
+    if (db != null) {
+      db.close();
+      db = null;
+    }
+  }
+
+  private <T> T chats(Function<ChatStore, T> work) {
+    return db.tx(em -> work.apply(new ChatStore(em, CLOCK, 5)));
+  }
+
+  private static String user(String name) {
+    return name + "-" + UUID.randomUUID();
+  }
+
+  @Test
+  void createAddsCreatorAndRemovesDuplicates() {
+    String alice = user("alice");
+    String bob = user("bob");
+    ChatStore.ChatView chat = chats(s -> s.create(alice, "  Team  ", List.of(bob, bob, alice)));
+
+    assertEquals("Team", chat.name());
+    assertEquals(List.of(alice, bob), chat.memberIds());
+    assertEquals("2025-01-02T03:04:05.678Z", chat.createdAt());
+    assertEquals(0, chat.lastSeq());
+    assertEquals(2, db.queryLong("SELECT COUNT(*) FROM chat_members WHERE chat_id = ?", chat.id()));
+  }
+
+  @Test
+  void nameIsOptional() {
+    String alice = user("alice");
+    assertNull(chats(s -> s.create(alice, null, List.of())).name());
+    assertNull(chats(s -> s.create(alice, "   ", List.of())).name());
+  }
+
+  @Test
+  void listForReturnsOnlyTheUsersChatsWithMembers() {
+    String alice = user("alice");
+    String bob = user("bob");
+    String carol = user("carol");
+    ChatStore.ChatView ab = chats(s -> s.create(alice, "ab", List.of(bob)));
+    ChatStore.ChatView bc = chats(s -> s.create(bob, "bc", List.of(carol)));
+
+    List<ChatStore.ChatView> forBob = chats(s -> s.listFor(bob));
+    assertEquals(2, forBob.size());
+    assertTrue(forBob.stream().anyMatch(c -> c.id().equals(ab.id())));
+    assertTrue(forBob.stream().anyMatch(c -> c.id().equals(bc.id())));
+    assertEquals(
+        List.of(alice, bob),
+        forBob.stream().filter(c -> c.id().equals(ab.id())).findFirst().orElseThrow().memberIds());
+
+    assertEquals(List.of(ab), chats(s -> s.listFor(alice)));
+    assertEquals(List.of(), chats(s -> s.listFor(user("nobody"))));
+  }
+
+  @Test
+  void viewShowsLastSeqOfAMembersChat() {
+    String alice = user("alice");
+    ChatStore.ChatView chat = chats(s -> s.create(alice, "solo", List.of()));
+    db.txRun(
+        em ->
+            em.createNativeQuery("UPDATE chats SET last_seq = 7 WHERE id = ?")
+                .setParameter(1, chat.id())
+                .executeUpdate());
+    assertEquals(7, chats(s -> s.view(alice, chat.id())).lastSeq());
+    assertEquals(7, chats(s -> s.listFor(alice)).get(0).lastSeq());
+    assertNotFound(() -> chats(s -> s.view(user("eve"), chat.id())));
+  }
+
+  @Test
+  void membership() {
+    String alice = user("alice");
+    String bob = user("bob");
+    ChatStore.ChatView chat = chats(s -> s.create(alice, null, List.of(bob)));
+
+    assertTrue(member(chat.id(), alice));
+    assertTrue(member(chat.id(), bob));
+    assertFalse(member(chat.id(), user("eve")));
+    assertFalse(member("no-such-chat", alice));
+    chats(
+        s -> {
+          s.requireMember(chat.id(), bob);
+          return null;
+        });
+  }
+
+  @Test
+  void outsidersCannotTellAMissingChatFromAForeignOne() {
+    String alice = user("alice");
+    ChatStore.ChatView chat = chats(s -> s.create(alice, null, List.of()));
+    RequestRefused foreign = assertNotFound(() -> chats(s -> run(s, chat.id(), user("eve"))));
+    RequestRefused missing = assertNotFound(() -> chats(s -> run(s, "no-such-chat", alice)));
+    assertEquals(foreign.getMessage(), missing.getMessage());
+    assertEquals("chat not found", missing.getMessage());
+  }
+
+  @Test
+  void validation() {
+    String alice = user("alice");
+    assertValidation(() -> chats(s -> s.create(alice, null, null)));
+    assertValidation(() -> chats(s -> s.create(alice, "x".repeat(201), List.of())));
+    assertValidation(() -> chats(s -> s.create(alice, null, List.of(" "))));
+    assertValidation(() -> chats(s -> s.create(alice, null, Collections.singletonList(null))));
+    assertValidation(() -> chats(s -> s.create(alice, null, List.of("u".repeat(256)))));
+    assertValidation(() -> chats(s -> s.create("", null, List.of())));
+    // The store allows 5 members: the creator plus 5 others is one too many.
+    assertValidation(() -> chats(s -> s.create(alice, null, List.of("a", "b", "c", "d", "e"))));
+    assertValidation(
+        () -> chats(s -> s.create(alice, null, List.of("a", "a", "a", "a", "a", "a"))));
+    assertEquals(5, chats(s -> s.create(alice, null, List.of("a", "b", "c", "d"))).memberIds().size());
+    assertEquals(200, chats(s -> s.create(alice, "x".repeat(200), List.of())).name().length());
+  }
+
+  private boolean member(String chatId, String userId) {
+    return this.<Boolean>chats(s -> s.isMember(chatId, userId));
+  }
+
+  private static Void run(ChatStore store, String chatId, String userId) {
+    store.requireMember(chatId, userId);
+    return null;
+  }
+
+  private static RequestRefused assertNotFound(Runnable call) {
+    RequestRefused refused = assertThrows(RequestRefused.class, call::run);
+    assertEquals(ErrorCode.NOT_FOUND, refused.code());
+    return refused;
+  }
+
+  private static void assertValidation(Runnable call) {
+    assertEquals(ErrorCode.VALIDATION, assertThrows(RequestRefused.class, call::run).code());
+  }
+}
