@@ -72,12 +72,26 @@ public abstract class GatewayIT {
     return api.get("metrics?scope=application", null).body();
   }
 
-  /** The value of one metric line (name with its tags as printed), or -1 when absent. */
-  protected double metric(String nameWithTags) {
-    Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(nameWithTags) + " ([0-9.eE+-]+)$")
-            .matcher(metrics());
-    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  /**
+   * The value of a metric with the given tags (other tags, such as mp_scope, may be present), summed
+   * over matching lines; -1 when there is none. Tags are given as "key=value" pairs.
+   */
+  protected double metric(String name, String... tags) {
+    Pattern line = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)$");
+    Matcher m = line.matcher(metrics());
+    double sum = -1;
+    while (m.find()) {
+      String labels = m.group(1);
+      boolean all = true;
+      for (String tag : tags) {
+        String[] kv = tag.split("=", 2);
+        all &= labels.contains(kv[0] + "=\"" + kv[1] + "\"");
+      }
+      if (all) {
+        sum = Math.max(sum, 0) + Double.parseDouble(m.group(2));
+      }
+    }
+    return sum;
   }
 
   /** Waits (polling, bounded) until the server counts no open connections left by earlier tests. */
@@ -85,7 +99,7 @@ public abstract class GatewayIT {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     double open = -1;
     while (System.nanoTime() < deadline) {
-      open = gauge("messenger_connections");
+      open = metric("messenger_connections");
       if (open == 0) {
         return;
       }
@@ -97,13 +111,6 @@ public abstract class GatewayIT {
       }
     }
     fail("server still counts " + open + " connections");
-  }
-
-  protected double gauge(String name) {
-    Matcher m =
-        Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} ([0-9.eE+-]+)$")
-            .matcher(metrics());
-    return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 
   protected static void assertError(JsonObject error, String code, String event) {
