@@ -38,7 +38,8 @@ class EventEncoderTest {
 
   @Test
   void nullFieldsAreOmitted() {
-    ServerEvent.Error error = ServerEvent.Error.of(ErrorCode.VALIDATION, "chatId is required", null, null);
+    ServerEvent.Error error =
+        ServerEvent.Error.of(ErrorCode.VALIDATION, "chatId is required", null, null);
     JsonObject data = parse(EventEncoder.frame(EventName.ERROR, error)).getJsonObject("data");
     assertEquals(Set.of("code", "message"), data.keySet());
     assertEquals("VALIDATION", data.getString("code"));
@@ -57,7 +58,8 @@ class EventEncoderTest {
             "2025-01-02T03:04:05Z",
             null,
             3);
-    JsonObject data = parse(EventEncoder.frame(EventName.NEW_MESSAGE, message)).getJsonObject("data");
+    JsonObject data =
+        parse(EventEncoder.frame(EventName.NEW_MESSAGE, message)).getJsonObject("data");
     assertFalse(data.containsKey("tempId"));
     assertEquals("IMAGE", data.getString("messageType"));
     JsonObject attachment = data.getJsonArray("attachments").getJsonObject(0);
@@ -66,10 +68,17 @@ class EventEncoderTest {
 
   static Stream<Arguments> payloads() {
     return Stream.of(
-        Arguments.of(EventName.MESSAGE_SENT, new MessageSent("t1", "m1", "c1", "2025-01-02T03:04:05Z", 1)),
+        Arguments.of(
+            EventName.MESSAGE_SENT, new MessageSent("t1", "m1", "c1", "2025-01-02T03:04:05Z", 1)),
         Arguments.of(
             EventName.MESSAGE_EDITED,
-            new MessageEdited("m1", "c1", "u1", "caf\u00e9 \"quoted\" \\ \uD83D\uDE00", "2025-01-02T03:04:05Z", Long.MAX_VALUE)),
+            new MessageEdited(
+                "m1",
+                "c1",
+                "u1",
+                "caf\u00e9 \"quoted\" \\ \uD83D\uDE00",
+                "2025-01-02T03:04:05Z",
+                Long.MAX_VALUE)),
         Arguments.of(
             EventName.NEW_MESSAGE,
             new NewMessage(
@@ -78,12 +87,16 @@ class EventEncoderTest {
                 "u1",
                 "hi",
                 MessageType.FILE,
-                List.of(new Attachment("https://x.io/f", "f.pdf", "application/pdf", 1_000_000_000_000L)),
+                List.of(
+                    new Attachment(
+                        "https://x.io/f", "f.pdf", "application/pdf", 1_000_000_000_000L)),
                 "2025-01-02T03:04:05Z",
                 "t1",
                 9)),
         Arguments.of(EventName.USER_TYPING, new UserTyping("c1", "u1", true)),
-        Arguments.of(EventName.ERROR, new ServerEvent.Error("RATE_LIMITED", "slow down", "send_message", "t1", 1500L)));
+        Arguments.of(
+            EventName.ERROR,
+            new ServerEvent.Error("RATE_LIMITED", "slow down", "send_message", "t1", 1500L)));
   }
 
   @ParameterizedTest

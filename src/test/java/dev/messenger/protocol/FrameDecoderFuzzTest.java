@@ -32,8 +32,8 @@ class FrameDecoderFuzzTest {
           Map.entry(
               "send_message",
               "\"chatId\":\"c1\",\"content\":\"\",\"messageType\":\"image\",\"tempId\":\"t2\","
-                  + "\"attachments\":[{\"url\":\"https://cdn.example.com/a.png\",\"name\":\"a.png\","
-                  + "\"contentType\":\"image/png\",\"size\":1234}]"),
+                  + "\"attachments\":[{\"url\":\"https://cdn.example.com/a.png\","
+                  + "\"name\":\"a.png\",\"contentType\":\"image/png\",\"size\":1234}]"),
           Map.entry("edit_message", "\"messageId\":\"m1\",\"content\":\"caf\\u00e9\""),
           Map.entry("delete_message", "\"messageId\":\"m1\""),
           Map.entry("join_chat", "\"chatId\":\"c1\",\"lastSeq\":42"),
@@ -113,18 +113,26 @@ class FrameDecoderFuzzTest {
 
     int total = 0;
     int decoded = 0;
+    Map<ErrorCode, Integer> rejected = new EnumMap<>(ErrorCode.class);
     for (Map.Entry<Kind, Function<Random, String>> generator : generators.entrySet()) {
       for (int i = 0; i < FRAMES_PER_GENERATOR; i++, total++) {
         String frame = generator.getValue().apply(random);
-        if (check(generator.getKey(), i, frame) instanceof Decoded) {
+        DecodeResult result = check(generator.getKey(), i, frame);
+        if (result instanceof Rejected r) {
+          rejected.merge(r.code(), 1, Integer::sum);
+        } else {
           decoded++;
         }
       }
     }
     assertEquals(generators.size() * FRAMES_PER_GENERATOR, total);
     assertTrue(total >= 10_000);
-    // Some mutations leave a frame valid; if none did, the generators would only test the parser.
+    // If the generators only produced unparseable text they would test the parser, not the rules.
     assertTrue(decoded > 0, "no generated frame decoded");
+    for (ErrorCode code :
+        List.of(ErrorCode.BAD_REQUEST, ErrorCode.UNKNOWN_EVENT, ErrorCode.VALIDATION)) {
+      assertTrue(rejected.getOrDefault(code, 0) > 0, () -> "no " + code + " among " + rejected);
+    }
   }
 
   @Test
@@ -146,7 +154,8 @@ class FrameDecoderFuzzTest {
     if (result instanceof Rejected r) {
       assertNotNull(r.code(), where);
       assertNotNull(r.message(), where);
-      assertTrue(r.message().length() <= 200, () -> "long message for " + where + ": " + r.message());
+      assertTrue(
+          r.message().length() <= 200, () -> "long message for " + where + ": " + r.message());
     } else {
       assertNotNull(((Decoded) result).event(), where);
     }
@@ -288,8 +297,8 @@ class FrameDecoderFuzzTest {
     return switch (random.nextInt(5)) {
       case 0 -> frame(valid.getKey(), value);
       case 1 -> "{\"event\":" + value + ",\"data\":{" + valid.getValue() + "}}";
-        // The last of duplicate keys wins, so this replaces a field as often as it adds one.
       default ->
+          // The last of duplicate keys wins, so this replaces a field as often as it adds one.
           frame(
               valid.getKey(),
               "{" + valid.getValue() + ",\"" + pick(random, fields) + "\":" + value + "}");
