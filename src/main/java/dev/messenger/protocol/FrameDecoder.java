@@ -96,7 +96,10 @@ public final class FrameDecoder {
     }
 
     JsonValue eventValue = envelope.get("event");
-    if (eventValue == null || eventValue.getValueType() != ValueType.STRING) {
+    if (eventValue == null || eventValue.getValueType() == ValueType.NULL) {
+      return new Rejected(ErrorCode.BAD_REQUEST, "event is required", null, null);
+    }
+    if (eventValue.getValueType() != ValueType.STRING) {
       return new Rejected(ErrorCode.BAD_REQUEST, "event must be a string", null, null);
     }
     String event = ((JsonString) eventValue).getString();
