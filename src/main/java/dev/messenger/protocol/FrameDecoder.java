@@ -71,19 +71,19 @@ public final class FrameDecoder {
     this.parserFactory = provider.createParserFactory(Map.of());
     this.builderFactory = provider.createBuilderFactory(Map.of());
     this.readers =
-        Map.of(
-            SEND_MESSAGE, this::sendMessage,
-            "edit_message", this::editMessage,
-            "delete_message", d -> new DeleteMessage(id(d, "messageId")),
-            "join_chat", this::joinChat,
-            "leave_chat", d -> new LeaveChat(id(d, "chatId")),
-            "typing_start", d -> new TypingStart(id(d, "chatId")),
-            "typing_stop", d -> new TypingStop(id(d, "chatId")),
-            "add_reaction", d -> new AddReaction(id(d, "messageId"), emoji(d)),
-            "remove_reaction", d -> new RemoveReaction(id(d, "messageId"), emoji(d)));
+        Map.ofEntries(
+            Map.entry(SEND_MESSAGE, this::sendMessage),
+            Map.entry("edit_message", this::editMessage),
+            Map.entry("delete_message", d -> new DeleteMessage(id(d, "messageId"))),
+            Map.entry("join_chat", this::joinChat),
+            Map.entry("leave_chat", d -> new LeaveChat(id(d, "chatId"))),
+            Map.entry("typing_start", d -> new TypingStart(id(d, "chatId"))),
+            Map.entry("typing_stop", d -> new TypingStop(id(d, "chatId"))),
+            Map.entry("add_reaction", d -> new AddReaction(id(d, "messageId"), emoji(d))),
+            Map.entry("remove_reaction", d -> new RemoveReaction(id(d, "messageId"), emoji(d))));
   }
 
-  /** Never throws: whatever the frame holds, the answer is a {@link Decoded} or a {@link Rejected}. */
+  /** Never throws: whatever the frame holds, the answer is {@link Decoded} or {@link Rejected}. */
   public DecodeResult decode(String frame) {
     JsonObject envelope;
     try {
@@ -91,12 +91,15 @@ public final class FrameDecoder {
     } catch (Invalid e) {
       return new Rejected(ErrorCode.BAD_REQUEST, e.getMessage(), null, null);
     } catch (RuntimeException | StackOverflowError e) {
-      // The parser's message quotes the input and positions in it; "malformed" is all a client needs.
+      // The parser's message quotes the input back; "malformed" is all a client needs.
       return new Rejected(ErrorCode.BAD_REQUEST, "malformed JSON", null, null);
     }
 
     JsonValue eventValue = envelope.get("event");
-    if (eventValue == null || eventValue.getValueType() != ValueType.STRING) {
+    if (eventValue == null || eventValue.getValueType() == ValueType.NULL) {
+      return new Rejected(ErrorCode.BAD_REQUEST, "event is required", null, null);
+    }
+    if (eventValue.getValueType() != ValueType.STRING) {
       return new Rejected(ErrorCode.BAD_REQUEST, "event must be a string", null, null);
     }
     String event = ((JsonString) eventValue).getString();
@@ -119,8 +122,8 @@ public final class FrameDecoder {
     } catch (Invalid e) {
       return new Rejected(ErrorCode.VALIDATION, e.getMessage(), event, tempId);
     } catch (RuntimeException | StackOverflowError e) {
-      // Validation does not throw anything else on any input, so this is a bug in this class: log it
-      // for us, and keep the connection's read loop alive with a plain refusal for the client.
+      // Validation throws nothing else on any input, so this is a bug here: log it for us, and
+      // keep the connection's read loop alive with a plain refusal for the client.
       LOG.log(Level.WARNING, "decoding a " + event + " frame failed", e);
       return new Rejected(ErrorCode.BAD_REQUEST, "invalid " + event + " frame", event, tempId);
     }
@@ -262,7 +265,7 @@ public final class FrameDecoder {
     String emoji = requiredText(data, "emoji", limits.maxEmojiLength());
     for (int i = 0; i < emoji.length(); ) {
       int cp = emoji.codePointAt(i);
-      // Format characters (ZWJ, variation selectors' neighbours) stay allowed: emoji sequences need them.
+      // Format characters such as ZWJ stay allowed: emoji sequences are built with them.
       if (Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp)) {
         throw new Invalid("emoji must not contain whitespace or control characters");
       }
@@ -378,7 +381,11 @@ public final class FrameDecoder {
     String head = cut ? text.substring(0, text.offsetByCodePoints(0, MAX_ECHO_LENGTH)) : text;
     StringBuilder out = new StringBuilder(head.length() + 1);
     head.codePoints()
-        .map(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE ? 0xFFFD : cp)
+        .map(
+            cp ->
+                Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE
+                    ? 0xFFFD
+                    : cp)
         .forEach(out::appendCodePoint);
     return cut ? out.append('…').toString() : out.toString();
   }
@@ -395,8 +402,9 @@ public final class FrameDecoder {
   // ---- parsing
 
   /**
-   * Builds the envelope object with an explicit stack instead of {@code JsonReader}, whose recursive
-   * descent would let the nesting depth of client input decide how deep the thread's stack goes.
+   * Builds the envelope object with an explicit stack instead of {@code JsonReader}, whose
+   * recursive descent would let the nesting depth of client input decide how deep the thread's
+   * stack goes.
    */
   private JsonObject parse(String frame) {
     if (frame == null || frame.isBlank()) {
@@ -433,7 +441,7 @@ public final class FrameDecoder {
           default -> open.peek().add(parser.getValue());
         }
       }
-      // Parsson throws here on trailing tokens itself; the spec lets other providers just say "more".
+      // Parsson throws on trailing tokens itself; other providers may just answer true.
       if (parser.hasNext()) {
         throw new Invalid("malformed JSON: data after the object");
       }

@@ -8,10 +8,10 @@ public record ProtocolLimits(
     int maxContentLength, int maxAttachments, int maxEmojiLength, int maxIdLength) {
 
   public ProtocolLimits {
-    // A zero or negative limit is a configuration mistake that would refuse every event; fail at startup.
+    // A limit below these would refuse every event: a configuration mistake to fail on at startup.
     if (maxContentLength < 1 || maxAttachments < 0 || maxEmojiLength < 1 || maxIdLength < 1) {
       throw new IllegalArgumentException(
-          "protocol limits must be positive (maxAttachments may be 0): content=%d, attachments=%d, emoji=%d, id=%d"
+          "protocol limits must be positive (attachments may be 0): %d, %d, %d, %d"
               .formatted(maxContentLength, maxAttachments, maxEmojiLength, maxIdLength));
     }
   }

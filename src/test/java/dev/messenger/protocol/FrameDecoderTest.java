@@ -71,8 +71,7 @@ class FrameDecoderTest {
 
   @Test
   void sendMessageTextDefaultsTypeAndAttachments() {
-    SendMessage m =
-        decoded(frame("send_message", VALID.get("send_message")), SendMessage.class);
+    SendMessage m = decoded(frame("send_message", VALID.get("send_message")), SendMessage.class);
     assertEquals(new SendMessage("c1", "hi", MessageType.TEXT, "t1", List.of()), m);
   }
 
@@ -114,8 +113,7 @@ class FrameDecoderTest {
             "attachments",
             Json.createArrayBuilder().add(obj("url", "https://x.io/f", "name", "f")).build());
     assertEquals(
-        MessageType.FILE,
-        decoded(frame("send_message", data), SendMessage.class).messageType());
+        MessageType.FILE, decoded(frame("send_message", data), SendMessage.class).messageType());
   }
 
   @Test
@@ -232,11 +230,22 @@ class FrameDecoderTest {
         decoded(frame("send_message", send), SendMessage.class));
 
     JsonObject join =
-        with(with(VALID.get("join_chat"), "lastSeq", JsonValue.NULL), "lastMessageId", JsonValue.NULL);
+        with(
+            with(VALID.get("join_chat"), "lastSeq", JsonValue.NULL),
+            "lastMessageId",
+            JsonValue.NULL);
     assertEquals(new JoinChat("c1", null, null), decoded(frame("join_chat", join), JoinChat.class));
 
     JsonObject attachment =
-        obj("url", "https://x.io/a", "name", "a", "contentType", JsonValue.NULL, "size", JsonValue.NULL);
+        obj(
+            "url",
+            "https://x.io/a",
+            "name",
+            "a",
+            "contentType",
+            JsonValue.NULL,
+            "size",
+            JsonValue.NULL);
     JsonObject image =
         obj(
             "chatId", "c1",
@@ -414,7 +423,8 @@ class FrameDecoderTest {
   void idLengthCountsCodePoints() {
     String emojiId = "😀".repeat(LIMITS.maxIdLength());
     assertEquals(
-        new LeaveChat(emojiId), decoded(frame("leave_chat", obj("chatId", emojiId)), LeaveChat.class));
+        new LeaveChat(emojiId),
+        decoded(frame("leave_chat", obj("chatId", emojiId)), LeaveChat.class));
   }
 
   // ---- tempId is carried by every send_message rejection that can carry it
@@ -432,7 +442,8 @@ class FrameDecoderTest {
             with(valid, "attachments", str("none")),
             with(valid, "chatId", str("c\u0000")));
     for (JsonObject data : broken) {
-      assertRejection(rejected(frame("send_message", data)), ErrorCode.VALIDATION, "send_message", "t1");
+      assertRejection(
+          rejected(frame("send_message", data)), ErrorCode.VALIDATION, "send_message", "t1");
     }
   }
 
@@ -454,7 +465,8 @@ class FrameDecoderTest {
   @Test
   void otherEventsNeverCarryTempId() {
     JsonObject data = obj("chatId", 5, "tempId", "t1");
-    assertRejection(rejected(frame("typing_start", data)), ErrorCode.VALIDATION, "typing_start", null);
+    assertRejection(
+        rejected(frame("typing_start", data)), ErrorCode.VALIDATION, "typing_start", null);
   }
 
   // ---- content
@@ -495,10 +507,15 @@ class FrameDecoderTest {
             "attachments",
             Json.createArrayBuilder().add(obj("url", "https://x.io/a", "name", "a")).build());
     assertEquals(
-        "", decoded(frame("send_message", with(data, "content", str(""))), SendMessage.class).content());
+        "",
+        decoded(frame("send_message", with(data, "content", str(""))), SendMessage.class)
+            .content());
     assertEquals(
-        " ", decoded(frame("send_message", with(data, "content", str(" "))), SendMessage.class).content());
-    assertFieldRejected("send_message", with(data, "content", JsonValue.NULL), "content", "content is required");
+        " ",
+        decoded(frame("send_message", with(data, "content", str(" "))), SendMessage.class)
+            .content());
+    assertFieldRejected(
+        "send_message", with(data, "content", JsonValue.NULL), "content", "content is required");
   }
 
   @Test
@@ -507,7 +524,9 @@ class FrameDecoderTest {
     String atLimit = "😀".repeat(LIMITS.maxContentLength());
     assertEquals(
         atLimit,
-        decoded(frame("send_message", with(VALID.get("send_message"), "content", str(atLimit))), SendMessage.class)
+        decoded(
+                frame("send_message", with(VALID.get("send_message"), "content", str(atLimit))),
+                SendMessage.class)
             .content());
     for (String event : List.of("send_message", "edit_message")) {
       assertFieldRejected(
@@ -523,7 +542,8 @@ class FrameDecoderTest {
   @ParameterizedTest
   @ValueSource(strings = {"VIDEO", "text ", "", "TEXTS", "ımage", "fıle"})
   void unknownMessageTypeListsAllowedValues(String type) {
-    Rejected r = rejected(frame("send_message", with(VALID.get("send_message"), "messageType", str(type))));
+    Rejected r =
+        rejected(frame("send_message", with(VALID.get("send_message"), "messageType", str(type))));
     assertRejection(r, ErrorCode.VALIDATION, "send_message", "t1");
     assertEquals("messageType must be one of TEXT, IMAGE, FILE", r.message());
   }
@@ -543,7 +563,10 @@ class FrameDecoderTest {
   void attachmentsMustBeAnArrayOfObjects() {
     JsonObject valid = VALID.get("send_message");
     assertFieldRejected(
-        "send_message", with(valid, "attachments", obj("url", "https://x.io/a")), "attachments", "attachments must be an array");
+        "send_message",
+        with(valid, "attachments", obj("url", "https://x.io/a")),
+        "attachments",
+        "attachments must be an array");
     assertFieldRejected(
         "send_message",
         with(valid, "attachments", Json.createArrayBuilder().add("https://x.io/a").build()),
@@ -554,12 +577,14 @@ class FrameDecoderTest {
   @Test
   void tooManyAttachmentsIsValidation() {
     JsonArrayBuilder atLimit = Json.createArrayBuilder();
-    IntStream.range(0, LIMITS.maxAttachments()).forEach(i -> atLimit.add(obj("url", "https://x.io/" + i, "name", "n")));
+    IntStream.range(0, LIMITS.maxAttachments())
+        .forEach(i -> atLimit.add(obj("url", "https://x.io/" + i, "name", "n")));
     JsonObject ok = with(VALID.get("send_message"), "attachments", atLimit.build());
     assertEquals(3, decoded(frame("send_message", ok), SendMessage.class).attachments().size());
 
     JsonArrayBuilder over = Json.createArrayBuilder();
-    IntStream.rangeClosed(0, LIMITS.maxAttachments()).forEach(i -> over.add(obj("url", "https://x.io/" + i, "name", "n")));
+    IntStream.rangeClosed(0, LIMITS.maxAttachments())
+        .forEach(i -> over.add(obj("url", "https://x.io/" + i, "name", "n")));
     assertFieldRejected(
         "send_message",
         with(VALID.get("send_message"), "attachments", over.build()),
@@ -571,10 +596,18 @@ class FrameDecoderTest {
   @ValueSource(strings = {"IMAGE", "FILE"})
   void attachmentMessagesNeedAnAttachment(String type) {
     JsonObject data = with(VALID.get("send_message"), "messageType", str(type));
-    assertFieldRejected("send_message", data, "attachments", "attachments must not be empty for messageType " + type);
     assertFieldRejected(
-        "send_message", with(data, "attachments", JsonValue.EMPTY_JSON_ARRAY), "attachments", "attachments");
-    assertFieldRejected("send_message", with(data, "attachments", JsonValue.NULL), "attachments", "attachments");
+        "send_message",
+        data,
+        "attachments",
+        "attachments must not be empty for messageType " + type);
+    assertFieldRejected(
+        "send_message",
+        with(data, "attachments", JsonValue.EMPTY_JSON_ARRAY),
+        "attachments",
+        "attachments");
+    assertFieldRejected(
+        "send_message", with(data, "attachments", JsonValue.NULL), "attachments", "attachments");
   }
 
   static Stream<Arguments> badAttachments() {
@@ -584,39 +617,77 @@ class FrameDecoderTest {
         Arguments.of(obj("url", JsonValue.NULL, "name", "a"), "attachments[0].url is required"),
         Arguments.of(obj("url", 5, "name", "a"), "attachments[0].url must be a string"),
         Arguments.of(obj("url", " ", "name", "a"), "attachments[0].url must not be blank"),
-        Arguments.of(obj("url", "/relative/a.png", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(obj("url", "ftp://x.io/a", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(obj("url", "javascript:alert(1)", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(obj("url", "http:opaque", "name", "a"), "attachments[0].url must be an absolute"),
+        Arguments.of(
+            obj("url", "/relative/a.png", "name", "a"), "attachments[0].url must be an absolute"),
+        Arguments.of(
+            obj("url", "ftp://x.io/a", "name", "a"), "attachments[0].url must be an absolute"),
+        Arguments.of(
+            obj("url", "javascript:alert(1)", "name", "a"),
+            "attachments[0].url must be an absolute"),
+        Arguments.of(
+            obj("url", "http:opaque", "name", "a"), "attachments[0].url must be an absolute"),
         Arguments.of(obj("url", "https://", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(obj("url", "https://x.io/a b", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(obj("url", "https://x.io/" + "a".repeat(2036), "name", "a"), "attachments[0].url must be at most 2048"),
+        Arguments.of(
+            obj("url", "https://x.io/a b", "name", "a"), "attachments[0].url must be an absolute"),
+        Arguments.of(
+            obj("url", "https://x.io/" + "a".repeat(2036), "name", "a"),
+            "attachments[0].url must be at most 2048"),
         Arguments.of(obj("url", url), "attachments[0].name is required"),
         Arguments.of(obj("url", url, "name", ""), "attachments[0].name must not be blank"),
         Arguments.of(obj("url", url, "name", 1), "attachments[0].name must be a string"),
-        Arguments.of(obj("url", url, "name", "n".repeat(256)), "attachments[0].name must be at most 255"),
-        Arguments.of(obj("url", url, "name", "a", "contentType", "png"), "attachments[0].contentType must look like"),
-        Arguments.of(obj("url", url, "name", "a", "contentType", "/png"), "attachments[0].contentType must look like"),
-        Arguments.of(obj("url", url, "name", "a", "contentType", "image/"), "attachments[0].contentType must look like"),
-        Arguments.of(obj("url", url, "name", "a", "contentType", "ima ge/png"), "attachments[0].contentType must look like"),
-        Arguments.of(obj("url", url, "name", "a", "contentType", "image/png/x"), "attachments[0].contentType must look like"),
-        Arguments.of(obj("url", url, "name", "a", "contentType", 3), "attachments[0].contentType must be a string"),
         Arguments.of(
-            obj("url", url, "name", "a", "contentType", "a/" + "b".repeat(254)), "attachments[0].contentType must be at most 255"),
-        Arguments.of(obj("url", url, "name", "a", "size", -1), "attachments[0].size must be between 0 and 1000000000000"),
-        Arguments.of(obj("url", url, "name", "a", "size", 1.5), "attachments[0].size must be a whole number"),
-        Arguments.of(obj("url", url, "name", "a", "size", new BigDecimal("1e400")), "attachments[0].size must be between"),
-        Arguments.of(obj("url", url, "name", "a", "size", new BigDecimal("1e-400")), "attachments[0].size must be a whole number"),
-        Arguments.of(obj("url", url, "name", "a", "size", 1_000_000_000_001L), "attachments[0].size must be between"),
-        Arguments.of(obj("url", url, "name", "a", "size", "5"), "attachments[0].size must be a number"),
-        Arguments.of(obj("url", url, "name", "a", "size", JsonValue.TRUE), "attachments[0].size must be a number"));
+            obj("url", url, "name", "n".repeat(256)), "attachments[0].name must be at most 255"),
+        Arguments.of(
+            obj("url", url, "name", "a", "contentType", "png"),
+            "attachments[0].contentType must look like"),
+        Arguments.of(
+            obj("url", url, "name", "a", "contentType", "/png"),
+            "attachments[0].contentType must look like"),
+        Arguments.of(
+            obj("url", url, "name", "a", "contentType", "image/"),
+            "attachments[0].contentType must look like"),
+        Arguments.of(
+            obj("url", url, "name", "a", "contentType", "ima ge/png"),
+            "attachments[0].contentType must look like"),
+        Arguments.of(
+            obj("url", url, "name", "a", "contentType", "image/png/x"),
+            "attachments[0].contentType must look like"),
+        Arguments.of(
+            obj("url", url, "name", "a", "contentType", 3),
+            "attachments[0].contentType must be a string"),
+        Arguments.of(
+            obj("url", url, "name", "a", "contentType", "a/" + "b".repeat(254)),
+            "attachments[0].contentType must be at most 255"),
+        Arguments.of(
+            obj("url", url, "name", "a", "size", -1),
+            "attachments[0].size must be between 0 and 1000000000000"),
+        Arguments.of(
+            obj("url", url, "name", "a", "size", 1.5),
+            "attachments[0].size must be a whole number"),
+        Arguments.of(
+            obj("url", url, "name", "a", "size", new BigDecimal("1e400")),
+            "attachments[0].size must be between"),
+        Arguments.of(
+            obj("url", url, "name", "a", "size", new BigDecimal("1e-400")),
+            "attachments[0].size must be a whole number"),
+        Arguments.of(
+            obj("url", url, "name", "a", "size", 1_000_000_000_001L),
+            "attachments[0].size must be between"),
+        Arguments.of(
+            obj("url", url, "name", "a", "size", "5"), "attachments[0].size must be a number"),
+        Arguments.of(
+            obj("url", url, "name", "a", "size", JsonValue.TRUE),
+            "attachments[0].size must be a number"));
   }
 
   @ParameterizedTest
   @MethodSource("badAttachments")
   void badAttachmentIsValidationNamingTheField(JsonObject attachment, String message) {
     JsonObject data =
-        with(VALID.get("send_message"), "attachments", Json.createArrayBuilder().add(attachment).build());
+        with(
+            VALID.get("send_message"),
+            "attachments",
+            Json.createArrayBuilder().add(attachment).build());
     Rejected r = rejected(frame("send_message", data));
     assertRejection(r, ErrorCode.VALIDATION, "send_message", "t1");
     assertTrue(r.message().startsWith(message), r.message());
@@ -628,8 +699,12 @@ class FrameDecoderTest {
         with(
             VALID.get("send_message"),
             "attachments",
-            Json.createArrayBuilder().add(obj("url", "https://x.io/a", "name", "a")).add(obj("url", "https://x.io/b")).build());
-    assertFieldRejected("send_message", data, "attachments[1].name", "attachments[1].name is required");
+            Json.createArrayBuilder()
+                .add(obj("url", "https://x.io/a", "name", "a"))
+                .add(obj("url", "https://x.io/b"))
+                .build());
+    assertFieldRejected(
+        "send_message", data, "attachments[1].name", "attachments[1].name is required");
   }
 
   @Test
@@ -642,9 +717,19 @@ class FrameDecoderTest {
             Json.createArrayBuilder()
                 .add(obj("url", longUrl, "name", "n".repeat(255), "size", 0))
                 .add(obj("url", "http://x.io", "name", "b", "size", new BigDecimal("1e12")))
-                .add(obj("url", "https://x.io/c?q=1#f", "name", "c", "contentType", "text/plain; charset=utf-8", "size", new BigDecimal("5.0")))
+                .add(
+                    obj(
+                        "url",
+                        "https://x.io/c?q=1#f",
+                        "name",
+                        "c",
+                        "contentType",
+                        "text/plain; charset=utf-8",
+                        "size",
+                        new BigDecimal("5.0")))
                 .build());
-    List<Attachment> attachments = decoded(frame("send_message", data), SendMessage.class).attachments();
+    List<Attachment> attachments =
+        decoded(frame("send_message", data), SendMessage.class).attachments();
     assertEquals(0L, attachments.get(0).size());
     assertEquals(1_000_000_000_000L, attachments.get(1).size());
     assertEquals(5L, attachments.get(2).size());
@@ -657,7 +742,8 @@ class FrameDecoderTest {
     return Stream.of(
         Arguments.of(Json.createValue(-1), "lastSeq must be between 0 and 9223372036854775807"),
         Arguments.of(Json.createValue(1.5), "lastSeq must be a whole number"),
-        Arguments.of(Json.createValue(new BigInteger("9223372036854775808")), "lastSeq must be between"),
+        Arguments.of(
+            Json.createValue(new BigInteger("9223372036854775808")), "lastSeq must be between"),
         Arguments.of(Json.createValue(new BigDecimal("1e400")), "lastSeq must be between"),
         Arguments.of(Json.createValue(new BigDecimal("-1e400")), "lastSeq must be between"),
         Arguments.of(str("5"), "lastSeq must be a number"),
@@ -685,10 +771,21 @@ class FrameDecoderTest {
   @Test
   void lastMessageIdIsAnOptionalId() {
     JsonObject valid = VALID.get("join_chat");
-    assertFieldRejected("join_chat", with(valid, "lastMessageId", Json.createValue(5)), "lastMessageId", "lastMessageId must be a string");
-    assertFieldRejected("join_chat", with(valid, "lastMessageId", str(" ")), "lastMessageId", "lastMessageId must not be blank");
     assertFieldRejected(
-        "join_chat", with(valid, "lastMessageId", str("m".repeat(37))), "lastMessageId", "lastMessageId must be at most 36 characters");
+        "join_chat",
+        with(valid, "lastMessageId", Json.createValue(5)),
+        "lastMessageId",
+        "lastMessageId must be a string");
+    assertFieldRejected(
+        "join_chat",
+        with(valid, "lastMessageId", str(" ")),
+        "lastMessageId",
+        "lastMessageId must not be blank");
+    assertFieldRejected(
+        "join_chat",
+        with(valid, "lastMessageId", str("m".repeat(37))),
+        "lastMessageId",
+        "lastMessageId must be at most 36 characters");
   }
 
   @Test
@@ -696,7 +793,8 @@ class FrameDecoderTest {
     JsonObject data = obj("chatId", "c1", "lastSeq", 3, "lastMessageId", "m1");
     Rejected r = rejected(frame("join_chat", data));
     assertRejection(r, ErrorCode.VALIDATION, "join_chat", null);
-    assertTrue(r.message().contains("lastSeq") && r.message().contains("lastMessageId"), r.message());
+    assertTrue(
+        r.message().contains("lastSeq") && r.message().contains("lastMessageId"), r.message());
   }
 
   // ---- emoji
@@ -726,20 +824,24 @@ class FrameDecoderTest {
 
   @Test
   void missingEmojiIsValidation() {
-    assertFieldRejected("add_reaction", without(VALID.get("add_reaction"), "emoji"), "emoji", "emoji is required");
+    assertFieldRejected(
+        "add_reaction", without(VALID.get("add_reaction"), "emoji"), "emoji", "emoji is required");
   }
 
   @Test
   void emojiLengthCountsCodePoints() {
     String eight = "😀".repeat(LIMITS.maxEmojiLength());
     assertEquals(
-        eight, decoded(frame("add_reaction", obj("messageId", "m1", "emoji", eight)), AddReaction.class).emoji());
+        eight,
+        decoded(frame("add_reaction", obj("messageId", "m1", "emoji", eight)), AddReaction.class)
+            .emoji());
   }
 
   // ---- unicode that PostgreSQL cannot store
 
   static Stream<Arguments> unstorableStrings() {
-    List<String> bad = List.of("a\u0000b", "\u0000", "a\uD800", "\uD83Db", "\uDE00a", "x\uDE00\uD83D");
+    List<String> bad =
+        List.of("a\u0000b", "\u0000", "a\uD800", "\uD83Db", "\uDE00a", "x\uDE00\uD83D");
     List<Arguments> cases = new ArrayList<>();
     for (String value : bad) {
       cases.add(Arguments.of("send_message", "chatId", value));
@@ -757,22 +859,38 @@ class FrameDecoderTest {
 
   @ParameterizedTest
   @MethodSource("unstorableStrings")
-  void nulAndUnpairedSurrogatesAreValidationNamingTheField(String event, String field, String value) {
-    assertFieldRejected(event, with(VALID.get(event), field, str(value)), field, field + " must not contain");
+  void nulAndUnpairedSurrogatesAreValidationNamingTheField(
+      String event, String field, String value) {
+    assertFieldRejected(
+        event, with(VALID.get(event), field, str(value)), field, field + " must not contain");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"url", "name", "contentType"})
   void unstorableAttachmentFieldsAreNamed(String field) {
-    JsonObject attachment = with(obj("url", "https://x.io/a", "name", "a", "contentType", "a/b"), field, str("a/b\u0000"));
-    JsonObject data = with(VALID.get("send_message"), "attachments", Json.createArrayBuilder().add(attachment).build());
-    assertFieldRejected("send_message", data, "attachments[0]." + field, "attachments[0]." + field + " must not contain");
+    JsonObject attachment =
+        with(
+            obj("url", "https://x.io/a", "name", "a", "contentType", "a/b"),
+            field,
+            str("a/b\u0000"));
+    JsonObject data =
+        with(
+            VALID.get("send_message"),
+            "attachments",
+            Json.createArrayBuilder().add(attachment).build());
+    assertFieldRejected(
+        "send_message",
+        data,
+        "attachments[0]." + field,
+        "attachments[0]." + field + " must not contain");
   }
 
   @Test
   void escapedNulAndLoneSurrogateInRawJsonAreCaught() {
-    String nul = "{\"event\":\"edit_message\",\"data\":{\"messageId\":\"m1\",\"content\":\"a\\u0000b\"}}";
-    String lone = "{\"event\":\"edit_message\",\"data\":{\"messageId\":\"m1\",\"content\":\"a\\ud800b\"}}";
+    String nul =
+        "{\"event\":\"edit_message\",\"data\":{\"messageId\":\"m1\",\"content\":\"a\\u0000b\"}}";
+    String lone =
+        "{\"event\":\"edit_message\",\"data\":{\"messageId\":\"m1\",\"content\":\"a\\ud800b\"}}";
     assertEquals("content must not contain U+0000", rejected(nul).message());
     assertEquals("content must not contain unpaired surrogates", rejected(lone).message());
     assertRejection(rejected(lone), ErrorCode.VALIDATION, "edit_message", null);
@@ -811,26 +929,34 @@ class FrameDecoderTest {
 
   @Test
   void hugeNumbersNeverThrow() {
-    String longDigits = "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":" + "9".repeat(5000) + "}}";
+    String longDigits =
+        "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":"
+            + "9".repeat(5000)
+            + "}}";
     assertRejection(rejected(longDigits), ErrorCode.BAD_REQUEST, null, null);
 
-    String hugeExponent = "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":1e999999999}}";
+    String hugeExponent =
+        "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":1e999999999}}";
     Rejected r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> rejected(hugeExponent));
     assertRejection(r, ErrorCode.VALIDATION, "join_chat", null);
 
-    String tinyExponent = "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":1e-999999999}}";
+    String tinyExponent =
+        "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":1e-999999999}}";
     assertRejection(rejected(tinyExponent), ErrorCode.VALIDATION, "join_chat", null);
 
-    String overflowExponent = "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":1e99999999999}}";
+    String overflowExponent =
+        "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":1e99999999999}}";
     assertRejection(rejected(overflowExponent), ErrorCode.BAD_REQUEST, null, null);
 
-    String ignored = "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"future\":1e999999999}}";
+    String ignored =
+        "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"future\":1e999999999}}";
     assertEquals(new JoinChat("c1", null, null), decoded(ignored, JoinChat.class));
   }
 
   @Test
   void oneDecoderServesManyThreads() {
-    List<String> frames = VALID.entrySet().stream().map(e -> frame(e.getKey(), e.getValue())).toList();
+    List<String> frames =
+        VALID.entrySet().stream().map(e -> frame(e.getKey(), e.getValue())).toList();
     boolean allDecoded =
         IntStream.range(0, 20_000)
             .parallel()
@@ -848,12 +974,15 @@ class FrameDecoderTest {
   // ---- helpers
 
   private JoinChat joinWithRawLastSeq(String number) {
-    return decoded("{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":" + number + "}}", JoinChat.class);
+    return decoded(
+        "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":" + number + "}}",
+        JoinChat.class);
   }
 
   private <T extends ClientEvent> T decoded(String frame, Class<T> type) {
     DecodeResult result = decoder.decode(frame);
-    Decoded decoded = assertInstanceOf(Decoded.class, result, () -> "expected a decoded event, got " + result);
+    Decoded decoded =
+        assertInstanceOf(Decoded.class, result, () -> "expected a decoded event, got " + result);
     return assertInstanceOf(type, decoded.event());
   }
 
@@ -862,7 +991,8 @@ class FrameDecoderTest {
     return assertInstanceOf(Rejected.class, result, () -> "expected a rejection, got " + result);
   }
 
-  private void assertFieldRejected(String event, JsonObject data, String field, String messageStart) {
+  private void assertFieldRejected(
+      String event, JsonObject data, String field, String messageStart) {
     Rejected r = rejected(frame(event, data));
     assertRejection(r, ErrorCode.VALIDATION, event, expectedTempId(event, data));
     assertTrue(r.message().startsWith(messageStart), () -> "message was: " + r.message());
