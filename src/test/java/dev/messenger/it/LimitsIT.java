@@ -54,10 +54,7 @@ class LimitsIT extends GatewayIT {
       assertEquals(3, open.size());
       assertEquals(17, refused.size());
       assertTrue(refused.stream().allMatch(s -> s == 429), refused::toString);
-      assertTrue(
-          metric(
-                  "messenger_connections_refused_total{mp_scope=\"application\",reason=\"per_user\"}")
-              >= 17);
+      assertTrue(metric("messenger_connections_refused_total", "reason=per_user") >= 17);
     } finally {
       open.forEach(WsClient::close);
     }
