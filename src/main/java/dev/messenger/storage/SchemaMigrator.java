@@ -27,9 +27,16 @@ public class SchemaMigrator {
   static final String LOCATION = "db/migration";
 
   private final DataSource dataSource;
+  private final ClassLoader migrations;
 
   public SchemaMigrator(DataSource dataSource) {
+    this(dataSource, SchemaMigrator.class.getClassLoader());
+  }
+
+  /** Reads the migration files through {@code migrations} (Flyway itself stays on this class's loader). */
+  public SchemaMigrator(DataSource dataSource, ClassLoader migrations) {
     this.dataSource = dataSource;
+    this.migrations = migrations;
   }
 
   /**
@@ -38,12 +45,11 @@ public class SchemaMigrator {
    * @throws FlywayException when the database is unreachable or a migration fails
    */
   public int migrate() {
-    ClassLoader loader = SchemaMigrator.class.getClassLoader();
     Flyway flyway =
-        Flyway.configure(loader)
+        Flyway.configure(SchemaMigrator.class.getClassLoader())
             .dataSource(dataSource)
             .locations("classpath:" + LOCATION)
-            .resourceProvider(new ListedMigrations(loader))
+            .resourceProvider(new ListedMigrations(migrations))
             .javaMigrationClassProvider(List::of)
             .load();
     return flyway.migrate().migrationsExecuted;

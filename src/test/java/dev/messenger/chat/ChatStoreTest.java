@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.messenger.protocol.ErrorCode;
 import dev.messenger.protocol.RequestRefused;
+import dev.messenger.storage.OnEachDatabase;
 import dev.messenger.storage.TestDatabase;
+import dev.messenger.storage.TestDatabases;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,35 +18,20 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.AfterAll;
 
-@ParameterizedClass(name = "{0}")
-@EnumSource(TestDatabase.Kind.class)
 class ChatStoreTest {
   private static final Clock CLOCK =
       Clock.fixed(Instant.parse("2025-01-02T03:04:05.678Z"), ZoneOffset.UTC);
 
-  // One database per parameter run; each test uses its own users and chats, so they do not interfere.
-  private static TestDatabase db;
+  // One database per kind for the whole class; each test uses its own users and chats.
+  private static final TestDatabases DATABASES = new TestDatabases();
 
-  @Parameter TestDatabase.Kind kind;
+  private TestDatabase db;
 
-  @BeforeParameterizedClassInvocation
-  static void openDatabase(TestDatabase.Kind kind) {
-    db = TestDatabase.open(kind);
-  }
-
-  @AfterParameterizedClassInvocation
-  static void closeDatabase() {
-    if (db != null) {
-      db.close();
-      db = null;
-    }
+  @AfterAll
+  static void closeDatabases() {
+    DATABASES.close();
   }
 
   private <T> T chats(Function<ChatStore, T> work) {
@@ -55,8 +42,9 @@ class ChatStoreTest {
     return name + "-" + UUID.randomUUID();
   }
 
-  @Test
-  void createAddsCreatorAndRemovesDuplicates() {
+  @OnEachDatabase
+  void createAddsCreatorAndRemovesDuplicates(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
     String alice = user("alice");
     String bob = user("bob");
     ChatStore.ChatView chat = chats(s -> s.create(alice, "  Team  ", List.of(bob, bob, alice)));
@@ -68,15 +56,17 @@ class ChatStoreTest {
     assertEquals(2, db.queryLong("SELECT COUNT(*) FROM chat_members WHERE chat_id = ?", chat.id()));
   }
 
-  @Test
-  void nameIsOptional() {
+  @OnEachDatabase
+  void nameIsOptional(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
     String alice = user("alice");
     assertNull(chats(s -> s.create(alice, null, List.of())).name());
     assertNull(chats(s -> s.create(alice, "   ", List.of())).name());
   }
 
-  @Test
-  void listForReturnsOnlyTheUsersChatsWithMembers() {
+  @OnEachDatabase
+  void listForReturnsOnlyTheUsersChatsWithMembers(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
     String alice = user("alice");
     String bob = user("bob");
     String carol = user("carol");
@@ -95,8 +85,9 @@ class ChatStoreTest {
     assertEquals(List.of(), chats(s -> s.listFor(user("nobody"))));
   }
 
-  @Test
-  void viewShowsLastSeqOfAMembersChat() {
+  @OnEachDatabase
+  void viewShowsLastSeqOfAMembersChat(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
     String alice = user("alice");
     ChatStore.ChatView chat = chats(s -> s.create(alice, "solo", List.of()));
     db.txRun(
@@ -109,8 +100,9 @@ class ChatStoreTest {
     assertNotFound(() -> chats(s -> s.view(user("eve"), chat.id())));
   }
 
-  @Test
-  void membership() {
+  @OnEachDatabase
+  void membership(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
     String alice = user("alice");
     String bob = user("bob");
     ChatStore.ChatView chat = chats(s -> s.create(alice, null, List.of(bob)));
@@ -126,8 +118,9 @@ class ChatStoreTest {
         });
   }
 
-  @Test
-  void outsidersCannotTellAMissingChatFromAForeignOne() {
+  @OnEachDatabase
+  void outsidersCannotTellAMissingChatFromAForeignOne(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
     String alice = user("alice");
     ChatStore.ChatView chat = chats(s -> s.create(alice, null, List.of()));
     RequestRefused foreign = assertNotFound(() -> chats(s -> run(s, chat.id(), user("eve"))));
@@ -136,8 +129,9 @@ class ChatStoreTest {
     assertEquals("chat not found", missing.getMessage());
   }
 
-  @Test
-  void validation() {
+  @OnEachDatabase
+  void validation(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
     String alice = user("alice");
     assertValidation(() -> chats(s -> s.create(alice, null, null)));
     assertValidation(() -> chats(s -> s.create(alice, "x".repeat(201), List.of())));

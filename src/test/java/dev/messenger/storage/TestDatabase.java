@@ -26,8 +26,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * migrated by the real {@link SchemaMigrator}, with an EclipseLink factory built from the production
  * {@code messenger} unit switched to RESOURCE_LOCAL. PostgreSQL settings: {@code MESSENGER_TEST_PG_URL}
  * (default {@code jdbc:postgresql://127.0.0.1:5432/test}), {@code MESSENGER_TEST_PG_USER} (default
- * {@code postgres}), {@code MESSENGER_TEST_PG_PASSWORD}. Unreachable PostgreSQL skips, or fails when
- * {@code CI=true}.
+ * {@code postgres}), {@code MESSENGER_TEST_PG_PASSWORD}. Unreachable PostgreSQL skips the tests (see {@link
+ * #assumeAvailable()}), or fails them when {@code CI=true}.
  */
 public final class TestDatabase implements AutoCloseable {
   // Held so the setting is not garbage-collected with the logger: Flyway's INFO lines drown test output.
@@ -45,9 +45,23 @@ public final class TestDatabase implements AutoCloseable {
   private final String schema;
   private final String adminUrl;
   private final EntityManagerFactory emf;
+  private final String unavailable;
+
+  /** A PostgreSQL that cannot be reached: every test using it is skipped. */
+  private TestDatabase(Kind kind, String unavailable) {
+    this.kind = kind;
+    this.unavailable = unavailable;
+    this.url = null;
+    this.user = null;
+    this.password = null;
+    this.schema = null;
+    this.adminUrl = null;
+    this.emf = null;
+  }
 
   private TestDatabase(
       Kind kind, String url, String user, String password, String schema, String adminUrl) {
+    this.unavailable = null;
     this.kind = kind;
     this.url = url;
     this.user = user;
@@ -96,10 +110,18 @@ public final class TestDatabase implements AutoCloseable {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         throw new IllegalStateException(why + " (CI=true: PostgreSQL tests must run)", e);
       }
-      Assumptions.abort(why);
+      return new TestDatabase(Kind.POSTGRESQL, why);
     }
     String url = base + separator + "currentSchema=" + schema;
     return new TestDatabase(Kind.POSTGRESQL, url, user, password, schema, adminUrl);
+  }
+
+  /**
+   * Call before each test: skips it (reported as skipped) when this database is unreachable. Done per
+   * test because an assumption failing in a class-level callback hides the tests instead of counting them.
+   */
+  public void assumeAvailable() {
+    Assumptions.assumeTrue(unavailable == null, unavailable);
   }
 
   public Kind kind() {
@@ -179,6 +201,9 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    if (unavailable != null) {
+      return;
+    }
     if (emf != null) {
       emf.close();
     }

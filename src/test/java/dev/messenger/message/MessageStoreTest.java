@@ -1,0 +1,516 @@
+package dev.messenger.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.messenger.chat.ChatStore;
+import dev.messenger.protocol.Attachment;
+import dev.messenger.protocol.ClientEvent;
+import dev.messenger.protocol.ErrorCode;
+import dev.messenger.protocol.EventName;
+import dev.messenger.protocol.MessageType;
+import dev.messenger.protocol.RequestRefused;
+import dev.messenger.protocol.ServerEvent;
+import dev.messenger.storage.TestClock;
+import dev.messenger.storage.OnEachDatabase;
+import dev.messenger.storage.TestDatabase;
+import dev.messenger.storage.TestDatabases;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+
+class MessageStoreTest {
+  private static final Instant START = Instant.parse("2025-03-04T05:06:07.000Z");
+
+  // One database per kind for the whole class; each test makes its own users and chat.
+  private static final TestDatabases DATABASES = new TestDatabases();
+
+  private final TestClock clock = new TestClock(START);
+  private TestDatabase db;
+  private String alice;
+  private String bob;
+  private String chatId;
+
+  @AfterAll
+  static void closeDatabases() {
+    DATABASES.close();
+  }
+
+  /** Every test starts here: Alice's new chat with Bob on the database of this run. */
+  private void chatOfAliceAndBob(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
+    alice = "alice-" + UUID.randomUUID();
+    bob = "bob-" + UUID.randomUUID();
+    chatId = db.tx(em -> new ChatStore(em, clock).create(alice, "chat", List.of(bob))).id();
+  }
+
+  private <T> T store(Function<MessageStore, T> work) {
+    return db.tx(em -> work.apply(new MessageStore(em, clock, new ChatStore(em, clock))));
+  }
+
+  private MessageStore.Sent send(String user, String content, String tempId) {
+    return store(s -> s.send(user, text(chatId, content, tempId)));
+  }
+
+  private static ClientEvent.SendMessage text(String chatId, String content, String tempId) {
+    return new ClientEvent.SendMessage(chatId, content, MessageType.TEXT, tempId, List.of());
+  }
+
+  private long count(String sql, Object... args) {
+    return db.queryLong(sql, args);
+  }
+
+  @OnEachDatabase
+  void sendAssignsConsecutiveSeqsAndLogsTheEvent(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    MessageStore.Sent first = send(alice, "one", "t1");
+    clock.advanceMillis(1000);
+    MessageStore.Sent second = send(bob, "two", "t1");
+    MessageStore.Sent third = send(alice, "three", "t2");
+
+    assertEquals(List.of(1L, 2L, 3L), List.of(first.ack().seq(), second.ack().seq(), third.ack().seq()));
+    assertFalse(first.duplicate());
+    assertEquals("t1", first.ack().tempId());
+    assertEquals(first.ack().messageId(), first.event().messageId());
+    assertEquals("2025-03-04T05:06:07Z", first.ack().createdAt());
+    assertEquals("2025-03-04T05:06:08Z", second.event().createdAt());
+    assertEquals(alice, first.event().senderId());
+    assertEquals("one", first.event().content());
+    assertEquals(3, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+
+    String payload =
+        db.queryString(
+            "SELECT payload FROM chat_events WHERE chat_id = ? AND seq = 1 AND type = ?",
+            chatId,
+            EventName.NEW_MESSAGE);
+    JsonObject data = json(payload);
+    assertEquals(first.ack().messageId(), data.getString("messageId"));
+    assertEquals("one", data.getString("content"));
+    assertEquals(1, data.getInt("seq"));
+  }
+
+  @OnEachDatabase
+  void attachmentsRoundTrip(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    List<Attachment> attachments =
+        List.of(
+            new Attachment("https://files.example/a.png", "a.png", "image/png", 1234L),
+            new Attachment("https://files.example/b", "b", null, null));
+    MessageStore.Sent sent =
+        store(
+            s ->
+                s.send(
+                    alice,
+                    new ClientEvent.SendMessage(chatId, "", MessageType.IMAGE, "img", attachments)));
+    assertEquals(attachments, sent.event().attachments());
+    MessageStore.HistoryMessage stored = store(s -> s.history(bob, chatId, null, 10)).messages().get(0);
+    assertEquals(attachments, stored.attachments());
+    assertEquals(MessageType.IMAGE, stored.messageType());
+  }
+
+  @OnEachDatabase
+  void resendWithTheSameTempIdReturnsTheOriginalAndWritesNothing(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    MessageStore.Sent original = send(alice, "hello", "temp-1");
+    clock.advanceMillis(5000);
+    MessageStore.Sent again = send(alice, "hello", "temp-1");
+
+    assertTrue(again.duplicate());
+    assertEquals(original.ack(), again.ack());
+    assertEquals(original.event(), again.event());
+    assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
+    assertEquals(1, count("SELECT COUNT(*) FROM chat_events WHERE chat_id = ?", chatId));
+    assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    // The same tempId from another sender is a different message.
+    assertFalse(send(bob, "hello", "temp-1").duplicate());
+  }
+
+  @OnEachDatabase
+  void onlyMembersSend(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    assertRefused(ErrorCode.NOT_FOUND, "chat not found", () -> send("eve", "hi", "t"));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "chat not found",
+        () -> store(s -> s.send(alice, text("no-such-chat", "hi", "t"))));
+  }
+
+  @OnEachDatabase
+  void editByAuthor(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    MessageStore.Sent sent = send(alice, "draft", "t");
+    clock.advanceMillis(60_000);
+    ServerEvent.MessageEdited edited =
+        store(s -> s.edit(alice, new ClientEvent.EditMessage(sent.ack().messageId(), "final")));
+
+    assertEquals(2, edited.seq());
+    assertEquals("final", edited.content());
+    assertEquals(alice, edited.senderId());
+    assertEquals("2025-03-04T05:07:07Z", edited.editedAt());
+    MessageStore.HistoryMessage stored = store(s -> s.history(bob, chatId, null, 10)).messages().get(0);
+    assertEquals("final", stored.content());
+    assertEquals("2025-03-04T05:07:07Z", stored.editedAt());
+    assertEquals(1, stored.seq());
+    assertEquals(
+        1,
+        count(
+            "SELECT COUNT(*) FROM chat_events WHERE chat_id = ? AND seq = 2 AND type = ?",
+            chatId,
+            EventName.MESSAGE_EDITED));
+  }
+
+  @OnEachDatabase
+  void editRefusals(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    String id = send(alice, "mine", "t").ack().messageId();
+    assertRefused(
+        ErrorCode.FORBIDDEN,
+        "only the author can edit a message",
+        () -> store(s -> s.edit(bob, new ClientEvent.EditMessage(id, "yours"))));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message not found",
+        () -> store(s -> s.edit("eve", new ClientEvent.EditMessage(id, "x"))));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message not found",
+        () -> store(s -> s.edit(alice, new ClientEvent.EditMessage("no-such-message", "x"))));
+    // Refusals roll back: no seq was consumed.
+    assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+
+    store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id)));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message was deleted",
+        () -> store(s -> s.edit(alice, new ClientEvent.EditMessage(id, "back"))));
+  }
+
+  @OnEachDatabase
+  void deleteScrubsEarlierEventsAndCannotBeRepeated(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    List<Attachment> files = List.of(new Attachment("https://f/x", "x", null, null));
+    String id =
+        store(
+                s ->
+                    s.send(
+                        alice,
+                        new ClientEvent.SendMessage(chatId, "secret", MessageType.FILE, "t", files)))
+            .ack()
+            .messageId();
+    store(s -> s.edit(alice, new ClientEvent.EditMessage(id, "still secret")));
+    String other = send(bob, "unrelated", "t").ack().messageId();
+
+    assertRefused(
+        ErrorCode.FORBIDDEN,
+        "only the author can delete a message",
+        () -> store(s -> s.delete(bob, new ClientEvent.DeleteMessage(id))));
+    clock.advanceMillis(10);
+    ServerEvent.MessageDeleted deleted = store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id)));
+    assertEquals(4, deleted.seq());
+    assertEquals("2025-03-04T05:06:07.010Z", deleted.deletedAt());
+
+    JsonObject created = json(payloadAt(1));
+    assertEquals("", created.getString("content"));
+    assertEquals(0, created.getJsonArray("attachments").size());
+    assertEquals(id, created.getString("messageId"));
+    assertEquals("", json(payloadAt(2)).getString("content"));
+    assertEquals("unrelated", json(payloadAt(3)).getString("content"));
+    assertEquals(id, json(payloadAt(4)).getString("messageId"));
+    assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND content IS NOT NULL", id));
+    assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND attachments IS NOT NULL", id));
+
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message was deleted",
+        () -> store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id))));
+    assertEquals(4, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+
+    MessageStore.HistoryMessage stored = store(s -> s.history(bob, chatId, null, 10)).messages().get(1);
+    assertEquals(id, stored.messageId());
+    assertTrue(stored.deleted());
+    assertNull(stored.content());
+    assertEquals(List.of(), stored.attachments());
+    assertEquals(other, store(s -> s.history(bob, chatId, null, 10)).messages().get(0).messageId());
+
+    // A late resend of the deleted message must not bring its text back either.
+    MessageStore.Sent resend =
+        store(
+            s ->
+                s.send(
+                    alice,
+                    new ClientEvent.SendMessage(chatId, "secret", MessageType.FILE, "t", files)));
+    assertTrue(resend.duplicate());
+    assertEquals("", resend.event().content());
+    assertEquals(List.of(), resend.event().attachments());
+  }
+
+  @OnEachDatabase
+  void reactionsAddDuplicateAndRemove(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    String id = send(alice, "react to me", "t").ack().messageId();
+    Optional<ServerEvent.ReactionAdded> added =
+        store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "👍")));
+    assertTrue(added.isPresent());
+    assertEquals(new ServerEvent.ReactionAdded(id, chatId, bob, "👍", 2), added.get());
+
+    assertTrue(store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "👍"))).isEmpty());
+    assertEquals(2, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+
+    assertEquals(3, store(s -> s.addReaction(alice, new ClientEvent.AddReaction(id, "👍"))).orElseThrow().seq());
+    assertEquals(4, store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "🎉"))).orElseThrow().seq());
+
+    Optional<ServerEvent.ReactionRemoved> removed =
+        store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(id, "👍")));
+    assertEquals(new ServerEvent.ReactionRemoved(id, chatId, bob, "👍", 5), removed.orElseThrow());
+    assertTrue(store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(id, "👍"))).isEmpty());
+    assertEquals(5, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(2, count("SELECT COUNT(*) FROM reactions WHERE message_id = ?", id));
+
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message not found",
+        () -> store(s -> s.addReaction("eve", new ClientEvent.AddReaction(id, "👍"))));
+    store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id)));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message was deleted",
+        () -> store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "😮"))));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message was deleted",
+        () -> store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(id, "🎉"))));
+  }
+
+  @OnEachDatabase
+  void replayByLastSeqAndByLastMessageId(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    String m1 = send(alice, "one", "t1").ack().messageId();
+    String m2 = send(bob, "two", "t2").ack().messageId();
+    store(s -> s.edit(alice, new ClientEvent.EditMessage(m1, "one!")));
+    store(s -> s.addReaction(alice, new ClientEvent.AddReaction(m2, "❤")));
+    store(s -> s.removeReaction(alice, new ClientEvent.RemoveReaction(m2, "❤")));
+    store(s -> s.delete(bob, new ClientEvent.DeleteMessage(m2)));
+
+    MessageStore.Replay all = store(s -> s.replay(bob, chatId, 0L, null, 100));
+    assertFalse(all.reloadRequired());
+    assertEquals(6, all.headSeq());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), all.events().stream().map(e -> e.seq()).toList());
+    assertEquals(
+        List.of(
+            EventName.NEW_MESSAGE,
+            EventName.NEW_MESSAGE,
+            EventName.MESSAGE_EDITED,
+            EventName.REACTION_ADDED,
+            EventName.REACTION_REMOVED,
+            EventName.MESSAGE_DELETED),
+        all.events().stream().map(e -> e.type()).toList());
+    assertEquals("one", json(all.events().get(0).dataJson()).getString("content"));
+    assertEquals("", json(all.events().get(1).dataJson()).getString("content"));
+    assertEquals("one!", json(all.events().get(2).dataJson()).getString("content"));
+
+    MessageStore.Replay afterSeq = store(s -> s.replay(bob, chatId, 4L, null, 100));
+    assertEquals(List.of(5L, 6L), afterSeq.events().stream().map(e -> e.seq()).toList());
+
+    MessageStore.Replay afterMessage = store(s -> s.replay(bob, chatId, null, m2, 100));
+    assertEquals(List.of(3L, 4L, 5L, 6L), afterMessage.events().stream().map(e -> e.seq()).toList());
+
+    MessageStore.Replay upToDate = store(s -> s.replay(bob, chatId, 6L, null, 100));
+    assertEquals(List.of(), upToDate.events());
+    assertFalse(upToDate.reloadRequired());
+
+    MessageStore.Replay none = store(s -> s.replay(bob, chatId, null, null, 100));
+    assertEquals(new MessageStore.Replay(List.of(), 6, false), none);
+  }
+
+  @OnEachDatabase
+  void replayIsBoundedAndRejectsAClaimBeyondTheHead(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    for (int i = 0; i < 5; i++) {
+      send(alice, "m" + i, "t" + i);
+    }
+    assertEquals(
+        new MessageStore.Replay(List.of(), 5, true), store(s -> s.replay(bob, chatId, 0L, null, 4)));
+    assertEquals(4, store(s -> s.replay(bob, chatId, 1L, null, 4)).events().size());
+    assertEquals(
+        new MessageStore.Replay(List.of(), 5, true), store(s -> s.replay(bob, chatId, 9L, null, 4)));
+  }
+
+  @OnEachDatabase
+  void replayRefusals(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    String id = send(alice, "x", "t").ack().messageId();
+    assertRefused(
+        ErrorCode.NOT_FOUND, "chat not found", () -> store(s -> s.replay("eve", chatId, 0L, null, 10)));
+    String otherChat = db.tx(em -> new ChatStore(em, clock).create(bob, null, List.of())).id();
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message not found",
+        () -> store(s -> s.replay(bob, otherChat, null, id, 10)));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message not found",
+        () -> store(s -> s.replay(bob, chatId, null, "no-such-message", 10)));
+  }
+
+  @OnEachDatabase
+  void historyPagesNewestFirstWithReactions(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      ids.add(send(i % 2 == 0 ? bob : alice, "m" + i, "t" + i).ack().messageId());
+      clock.advanceMillis(1);
+    }
+    store(s -> s.addReaction(bob, new ClientEvent.AddReaction(ids.get(4), "👍")));
+    clock.advanceMillis(1);
+    store(s -> s.addReaction(alice, new ClientEvent.AddReaction(ids.get(4), "👍")));
+    store(s -> s.addReaction(alice, new ClientEvent.AddReaction(ids.get(4), "🎉")));
+    store(s -> s.addReaction(alice, new ClientEvent.AddReaction(ids.get(1), "😮")));
+
+    MessageStore.HistoryPage first = store(s -> s.history(alice, chatId, null, 2));
+    assertEquals(chatId, first.chatId());
+    assertEquals(9, first.lastSeq());
+    assertEquals(List.of(ids.get(4), ids.get(3)), messageIds(first));
+    assertEquals(ids.get(3), first.nextBefore());
+    MessageStore.HistoryMessage newest = first.messages().get(0);
+    assertEquals(5, newest.seq());
+    assertEquals("m5", newest.content());
+    assertEquals(alice, newest.senderId());
+    assertFalse(newest.deleted());
+    assertNull(newest.editedAt());
+    assertEquals(
+        List.of(
+            new MessageStore.ReactionSummary("👍", 2, List.of(bob, alice)),
+            new MessageStore.ReactionSummary("🎉", 1, List.of(alice))),
+        newest.reactions());
+    assertEquals(List.of(), first.messages().get(1).reactions());
+
+    MessageStore.HistoryPage second = store(s -> s.history(alice, chatId, first.nextBefore(), 2));
+    assertEquals(List.of(ids.get(2), ids.get(1)), messageIds(second));
+    assertEquals(
+        List.of(new MessageStore.ReactionSummary("😮", 1, List.of(alice))),
+        second.messages().get(1).reactions());
+
+    MessageStore.HistoryPage last = store(s -> s.history(alice, chatId, second.nextBefore(), 2));
+    assertEquals(List.of(ids.get(0)), messageIds(last));
+    assertNull(last.nextBefore());
+
+    MessageStore.HistoryPage exact = store(s -> s.history(alice, chatId, null, 5));
+    assertEquals(5, exact.messages().size());
+    assertNull(exact.nextBefore());
+
+    assertRefused(
+        ErrorCode.NOT_FOUND, "chat not found", () -> store(s -> s.history("eve", chatId, null, 2)));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "message not found",
+        () -> store(s -> s.history(alice, chatId, "no-such-message", 2)));
+    assertRefused(
+        ErrorCode.VALIDATION,
+        "limit must be at least 1",
+        () -> store(s -> s.history(alice, chatId, null, 0)));
+  }
+
+  @OnEachDatabase
+  void emptyHistory(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    MessageStore.HistoryPage page = store(s -> s.history(alice, chatId, null, 50));
+    assertEquals(new MessageStore.HistoryPage(chatId, 0, List.of(), null), page);
+  }
+
+  @OnEachDatabase
+  void concurrentSendsToOneChatGetUniqueGapFreeSeqs(TestDatabase.Kind kind) throws Exception {
+    chatOfAliceAndBob(kind);
+    int threads = 6;
+    int perThread = 15;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Callable<List<Long>>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String sender = t % 2 == 0 ? alice : bob;
+        String prefix = "w" + t + "-";
+        writers.add(
+            () -> {
+              List<Long> seqs = new ArrayList<>();
+              for (int i = 0; i < perThread; i++) {
+                seqs.add(send(sender, prefix + i, prefix + i).ack().seq());
+              }
+              return seqs;
+            });
+      }
+      List<Long> all = new ArrayList<>();
+      for (Future<List<Long>> result : pool.invokeAll(writers, 2, TimeUnit.MINUTES)) {
+        all.addAll(result.get());
+      }
+      int total = threads * perThread;
+      assertEquals(total, all.size());
+      assertEquals(
+          java.util.stream.LongStream.rangeClosed(1, total).boxed().toList(),
+          all.stream().sorted().toList());
+      assertEquals(total, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+      assertEquals(total, count("SELECT COUNT(DISTINCT seq) FROM chat_events WHERE chat_id = ?", chatId));
+      assertEquals(total, count("SELECT MAX(seq) FROM messages WHERE chat_id = ?", chatId));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @OnEachDatabase
+  void concurrentResendsOfOneTempIdStoreOneMessage(TestDatabase.Kind kind) throws Exception {
+    chatOfAliceAndBob(kind);
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Callable<MessageStore.Sent>> resends = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        resends.add(() -> send(alice, "once", "same-temp"));
+      }
+      List<MessageStore.Sent> results = new ArrayList<>();
+      for (Future<MessageStore.Sent> result : pool.invokeAll(resends, 1, TimeUnit.MINUTES)) {
+        results.add(result.get());
+      }
+      assertEquals(1, results.stream().filter(r -> !r.duplicate()).count());
+      assertEquals(1, results.stream().map(r -> r.ack().messageId()).distinct().count());
+      assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+      assertEquals(1, count("SELECT COUNT(*) FROM chat_events WHERE chat_id = ?", chatId));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private String payloadAt(long seq) {
+    return db.queryString("SELECT payload FROM chat_events WHERE chat_id = ? AND seq = ?", chatId, seq);
+  }
+
+  private static List<String> messageIds(MessageStore.HistoryPage page) {
+    return page.messages().stream().map(MessageStore.HistoryMessage::messageId).toList();
+  }
+
+  private static JsonObject json(String text) {
+    try (var reader = Json.createReader(new StringReader(text))) {
+      return reader.readObject();
+    }
+  }
+
+  private static void assertRefused(ErrorCode code, String message, Runnable call) {
+    RequestRefused refused = assertThrows(RequestRefused.class, call::run);
+    assertEquals(code, refused.code());
+    assertEquals(message, refused.getMessage());
+    assertNotEquals(null, refused.getMessage());
+  }
+}

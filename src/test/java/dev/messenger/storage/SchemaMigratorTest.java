@@ -1,0 +1,104 @@
+package dev.messenger.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchemaMigratorTest {
+
+  @Test
+  void everyMigrationFileIsListed() throws IOException, URISyntaxException {
+    URL folder = getClass().getClassLoader().getResource(SchemaMigrator.LOCATION);
+    try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
+      List<String> onDisk =
+          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().toList();
+      assertEquals(onDisk, SchemaMigrator.MIGRATIONS.stream().sorted().toList());
+    }
+  }
+
+  @Test
+  void migratesFromAPlainJarOnceOnly(@TempDir Path temp) throws IOException {
+    Path jar = temp.resolve("migrations.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      for (String name : SchemaMigrator.MIGRATIONS) {
+        out.putNextEntry(new JarEntry(SchemaMigrator.LOCATION + "/" + name));
+        copyMigration(name, out);
+        out.closeEntry();
+      }
+    }
+    DataSource ds = freshH2();
+    try (URLClassLoader loader = isolatedLoader(jar)) {
+      assertEquals(SchemaMigrator.MIGRATIONS.size(), new SchemaMigrator(ds, loader).migrate());
+      assertEquals(0, new SchemaMigrator(ds, loader).migrate());
+    }
+    // Same checksum whichever way the file was packaged: the app's own copy validates against it.
+    assertEquals(0, new SchemaMigrator(ds).migrate());
+  }
+
+  @Test
+  void migratesFromALooseFolder(@TempDir Path temp) throws IOException {
+    Path dir = Files.createDirectories(temp.resolve(SchemaMigrator.LOCATION));
+    for (String name : SchemaMigrator.MIGRATIONS) {
+      try (OutputStream out = Files.newOutputStream(dir.resolve(name))) {
+        copyMigration(name, out);
+      }
+    }
+    try (URLClassLoader loader = isolatedLoader(temp)) {
+      assertEquals(SchemaMigrator.MIGRATIONS.size(), new SchemaMigrator(freshH2(), loader).migrate());
+    }
+  }
+
+  @Test
+  void aMissingListedFileFailsLoudly(@TempDir Path temp) throws IOException {
+    try (URLClassLoader empty = isolatedLoader(temp)) {
+      assertThrows(FlywayException.class, () -> new SchemaMigrator(freshH2(), empty).migrate());
+    }
+  }
+
+  @Test
+  void anUnreachableDatabaseIsAFlywayException() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:missing;IFEXISTS=TRUE");
+    assertThrows(FlywayException.class, () -> new SchemaMigrator(ds).migrate());
+  }
+
+  private static URLClassLoader isolatedLoader(Path root) throws IOException {
+    // Parent = platform loader, so the test classpath's own copy of the migrations is invisible.
+    return new URLClassLoader(
+        new URL[] {root.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+  }
+
+  private static void copyMigration(String name, OutputStream out) throws IOException {
+    try (InputStream in =
+        SchemaMigratorTest.class
+            .getClassLoader()
+            .getResourceAsStream(SchemaMigrator.LOCATION + "/" + name)) {
+      in.transferTo(out);
+    }
+  }
+
+  private static DataSource freshH2() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:m" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    ds.setUser("sa");
+    return ds;
+  }
+}
