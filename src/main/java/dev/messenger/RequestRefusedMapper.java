@@ -6,7 +6,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-/** A refused REST request becomes {@code {"code": ..., "message": ...}} with the matching status. */
+/**
+ * A refused REST request becomes {@code {"code": ..., "message": ...}} with the matching status.
+ */
 @Provider
 public class RequestRefusedMapper implements ExceptionMapper<RequestRefused> {
 

@@ -7,7 +7,9 @@ import org.eclipse.microprofile.auth.LoginConfig;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 
-/** REST under /api. A CDI bean so that servers other than Liberty also see the MP-JWT login config. */
+/**
+ * REST under /api. A CDI bean so that servers other than Liberty also see the MP-JWT login config.
+ */
 @ApplicationPath("/api")
 @ApplicationScoped
 @LoginConfig(authMethod = "MP-JWT")

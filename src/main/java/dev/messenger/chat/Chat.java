@@ -21,7 +21,8 @@ public class Chat {
   @Column(name = "created_at", nullable = false)
   private long createdAt;
 
-  // Advanced only by native SQL under the row lock (MessageStore): JPA must never write a stale copy back.
+  // Advanced only by native SQL under the row lock (MessageStore): JPA must never write a stale
+  // copy back.
   @Column(name = "last_seq", nullable = false, updatable = false)
   private long lastSeq;
 

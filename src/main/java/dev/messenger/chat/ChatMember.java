@@ -57,7 +57,9 @@ public class ChatMember {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && Objects.equals(chatId, k.chatId) && Objects.equals(userId, k.userId);
+      return o instanceof Key k
+          && Objects.equals(chatId, k.chatId)
+          && Objects.equals(userId, k.userId);
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Chats and membership on a caller-managed {@link EntityManager} and transaction: the container facade
- * ({@link Chats}) in the server, a plain transaction in tests. Callers roll back on any exception.
+ * Chats and membership on a caller-managed {@link EntityManager} and transaction: the container
+ * facade ({@link Chats}) in the server, a plain transaction in tests. Callers roll back on any
+ * exception.
  */
 public class ChatStore {
   /** The default of {@code messenger.chat.max-members}, for callers that never create chats. */
@@ -68,7 +69,8 @@ public class ChatStore {
     long now = clock.millis();
     Chat chat = new Chat(UUID.randomUUID().toString(), cleanName, creatorId, now);
     em.persist(chat);
-    // Unrelated entities have no guaranteed insert order: the chat row must exist before the member FKs.
+    // Unrelated entities have no guaranteed insert order: the chat row must exist before the member
+    // FKs.
     em.flush();
     for (String memberId : members) {
       em.persist(new ChatMember(chat.id(), memberId, now));
@@ -78,7 +80,8 @@ public class ChatStore {
 
   /** The user's chats, newest first. */
   public List<ChatView> listFor(String userId) {
-    // Scalar columns, not entities: a Chat already in this persistence context would carry a stale lastSeq.
+    // Scalar columns, not entities: a Chat already in this persistence context would carry a stale
+    // lastSeq.
     return views(
         em.createQuery(
                 "SELECT c.id, c.name, c.createdAt, c.lastSeq FROM Chat c, ChatMember m"
@@ -139,7 +142,9 @@ public class ChatStore {
     return em.find(ChatMember.class, new ChatMember.Key(chatId, userId)) != null;
   }
 
-  /** The same refusal for "no such chat" and "not a member": outsiders must not learn a chat exists. */
+  /**
+   * The same refusal for "no such chat" and "not a member": outsiders must not learn a chat exists.
+   */
   public void requireMember(String chatId, String userId) {
     if (!isMember(chatId, userId)) {
       throw RequestRefused.notFound("chat");
@@ -151,7 +156,8 @@ public class ChatStore {
       throw RequestRefused.validation(what + " must not be blank");
     }
     if (id.length() > MAX_USER_ID_LENGTH) {
-      throw RequestRefused.validation(what + " is longer than " + MAX_USER_ID_LENGTH + " characters");
+      throw RequestRefused.validation(
+          what + " is longer than " + MAX_USER_ID_LENGTH + " characters");
     }
   }
 }

@@ -57,7 +57,8 @@ public class ChatsResource {
 
   @GET
   @Path("{id}/messages")
-  @Operation(summary = "A page of history, newest first; pass nextBefore as before for older messages")
+  @Operation(
+      summary = "A page of history, newest first; pass nextBefore as before for older messages")
   public MessageStore.HistoryPage history(
       @PathParam("id") String chatId,
       @QueryParam("before") String before,
@@ -70,8 +71,8 @@ public class ChatsResource {
   }
 
   /**
-   * Taken as a string: JAX-RS answers 404 to a query parameter it cannot convert. Larger than the maximum
-   * is clamped, not refused.
+   * Taken as a string: JAX-RS answers 404 to a query parameter it cannot convert. Larger than the
+   * maximum is clamped, not refused.
    */
   static int pageSize(String limit, int defaultSize, int maxSize) {
     if (limit == null || limit.isBlank()) {

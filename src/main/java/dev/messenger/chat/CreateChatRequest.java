@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The body of {@code POST /api/chats}, parsed by hand so that a malformed body gets the same JSON error
- * as every other refusal instead of the JAX-RS provider's own 400.
+ * The body of {@code POST /api/chats}, parsed by hand so that a malformed body gets the same JSON
+ * error as every other refusal instead of the JAX-RS provider's own 400.
  */
 public record CreateChatRequest(String name, List<String> memberIds) {
 

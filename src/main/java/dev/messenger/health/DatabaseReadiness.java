@@ -12,7 +12,9 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only with a reachable, migrated database: a node without one cannot store a single message. */
+/**
+ * Ready only with a reachable, migrated database: a node without one cannot store a single message.
+ */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadiness implements HealthCheck {

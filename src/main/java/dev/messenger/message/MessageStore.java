@@ -30,9 +30,9 @@ import java.util.UUID;
 
 /**
  * Messages, reactions and the per-chat event log, on a caller-managed {@link EntityManager} and
- * transaction. Every change takes the next seq of its chat and appends a {@code chat_events} row in the
- * same transaction, so the log is gap-free and replay sees exactly what was broadcast. Callers must roll
- * back on any exception (a refusal may come after the seq was taken).
+ * transaction. Every change takes the next seq of its chat and appends a {@code chat_events} row in
+ * the same transaction, so the log is gap-free and replay sees exactly what was broadcast. Callers
+ * must roll back on any exception (a refusal may come after the seq was taken).
  */
 public class MessageStore {
   private static final List<String> SCRUBBED_TYPES =
@@ -48,15 +48,19 @@ public class MessageStore {
     this.chats = chats;
   }
 
-  /** The result of a send; {@code duplicate} when the tempId was seen before and nothing was written. */
-  public record Sent(ServerEvent.MessageSent ack, ServerEvent.NewMessage event, boolean duplicate) {}
+  /**
+   * The result of a send; {@code duplicate} when the tempId was seen before and nothing was
+   * written.
+   */
+  public record Sent(
+      ServerEvent.MessageSent ack, ServerEvent.NewMessage event, boolean duplicate) {}
 
   /** One logged event, as replayed: {@code dataJson} is the event's {@code data}. */
   public record StoredEvent(long seq, String type, String dataJson) {}
 
   /**
-   * Events after the client's position, or none with {@code reloadRequired} when the gap is too large (or
-   * the client claims a seq the chat never reached) and it must reload over REST.
+   * Events after the client's position, or none with {@code reloadRequired} when the gap is too
+   * large (or the client claims a seq the chat never reached) and it must reload over REST.
    */
   public record Replay(List<StoredEvent> events, long headSeq, boolean reloadRequired) {}
 
@@ -88,7 +92,8 @@ public class MessageStore {
       return duplicate(earlier.get());
     }
     long seq = nextSeq(chatId);
-    // A concurrent resend of the same tempId may have committed while we waited for the chat's row lock.
+    // A concurrent resend of the same tempId may have committed while we waited for the chat's row
+    // lock.
     earlier = findByTempId(chatId, userId, cmd.tempId());
     if (earlier.isPresent()) {
       giveBackSeq(chatId);
@@ -156,7 +161,9 @@ public class MessageStore {
     return event;
   }
 
-  /** Empty when the user already has this reaction on the message: nothing changes, no seq is used. */
+  /**
+   * Empty when the user already has this reaction on the message: nothing changes, no seq is used.
+   */
   public Optional<ServerEvent.ReactionAdded> addReaction(
       String userId, ClientEvent.AddReaction cmd) {
     Message message = visibleMessage(userId, cmd.messageId());
@@ -211,8 +218,8 @@ public class MessageStore {
   }
 
   /**
-   * The events a rejoining client missed. Its position is {@code lastSeq} or, when that is null, the
-   * creation seq of {@code lastMessageId}; with neither, no events (just the head seq).
+   * The events a rejoining client missed. Its position is {@code lastSeq} or, when that is null,
+   * the creation seq of {@code lastMessageId}; with neither, no events (just the head seq).
    */
   public Replay replay(
       String userId, String chatId, Long lastSeq, String lastMessageId, int maxEvents) {
@@ -235,7 +242,8 @@ public class MessageStore {
     if (from > head) {
       return new Replay(List.of(), head, true);
     }
-    // Bounded by head: events committed after head was read belong to the live stream, not to this replay.
+    // Bounded by head: events committed after head was read belong to the live stream, not to this
+    // replay.
     List<ChatEventRecord> rows =
         em.createQuery(
                 "SELECT e FROM ChatEventRecord e"
@@ -296,7 +304,9 @@ public class MessageStore {
     return new HistoryPage(chatId, head, List.copyOf(messages), nextBefore);
   }
 
-  /** Reactions of a whole page in one query, grouped by emoji in the order they were first given. */
+  /**
+   * Reactions of a whole page in one query, grouped by emoji in the order they were first given.
+   */
   private Map<String, List<ReactionSummary>> reactionsOf(List<Message> page) {
     if (page.isEmpty()) {
       return Map.of();
@@ -320,16 +330,17 @@ public class MessageStore {
         (messageId, byEmoji) -> {
           List<ReactionSummary> list = new ArrayList<>();
           byEmoji.forEach(
-              (emoji, users) -> list.add(new ReactionSummary(emoji, users.size(), List.copyOf(users))));
+              (emoji, users) ->
+                  list.add(new ReactionSummary(emoji, users.size(), List.copyOf(users))));
           summaries.put(messageId, List.copyOf(list));
         });
     return summaries;
   }
 
   /**
-   * Takes the chat's next seq. Native SQL on purpose: the UPDATE's row lock serialises the writers of
-   * this chat only (until commit), and neither a cache nor this persistence context can hand out a stale
-   * value.
+   * Takes the chat's next seq. Native SQL on purpose: the UPDATE's row lock serialises the writers
+   * of this chat only (until commit), and neither a cache nor this persistence context can hand out
+   * a stale value.
    */
   private long nextSeq(String chatId) {
     int updated =
@@ -342,7 +353,10 @@ public class MessageStore {
     return headSeq(chatId);
   }
 
-  /** Undoes {@link #nextSeq} when a race turned the change into a no-op; safe as the lock is still held. */
+  /**
+   * Undoes {@link #nextSeq} when a race turned the change into a no-op; safe as the lock is still
+   * held.
+   */
   private void giveBackSeq(String chatId) {
     em.createNativeQuery("UPDATE chats SET last_seq = last_seq - 1 WHERE id = ?")
         .setParameter(1, chatId)
@@ -381,7 +395,9 @@ public class MessageStore {
     }
   }
 
-  /** The message, if it exists in a chat the user belongs to; otherwise the user may not know of it. */
+  /**
+   * The message, if it exists in a chat the user belongs to; otherwise the user may not know of it.
+   */
   private Message visibleMessage(String userId, String messageId) {
     Message message = messageId == null ? null : em.find(Message.class, messageId);
     if (message == null || !chats.isMember(message.chatId(), userId)) {
@@ -440,7 +456,10 @@ public class MessageStore {
         .findFirst();
   }
 
-  /** The answer to a resend: the stored message as first announced (without its text if deleted since). */
+  /**
+   * The answer to a resend: the stored message as first announced (without its text if deleted
+   * since).
+   */
   private Sent duplicate(Message message) {
     return new Sent(ack(message), newMessageEvent(message), true);
   }

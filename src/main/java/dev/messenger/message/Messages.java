@@ -13,9 +13,9 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * {@link MessageStore} in a JTA transaction per call: a method that returns has committed, so the gateway
- * may acknowledge and broadcast. A {@code RequestRefused} rolls back (including a seq already taken) and
- * reaches the caller unchanged.
+ * {@link MessageStore} in a JTA transaction per call: a method that returns has committed, so the
+ * gateway may acknowledge and broadcast. A {@code RequestRefused} rolls back (including a seq
+ * already taken) and reaches the caller unchanged.
  */
 @ApplicationScoped
 @Transactional

@@ -1,2 +1,4 @@
-/** Messages, reactions and the per-chat event log that join_chat replays and history pages through. */
+/**
+ * Messages, reactions and the per-chat event log that join_chat replays and history pages through.
+ */
 package dev.messenger.message;

@@ -2,7 +2,9 @@ package dev.messenger.protocol;
 
 import java.util.List;
 
-/** An inbound event, already validated by {@link FrameDecoder}: handlers never see a malformed one. */
+/**
+ * An inbound event, already validated by {@link FrameDecoder}: handlers never see a malformed one.
+ */
 public sealed interface ClientEvent {
 
   /** The wire name of the event, e.g. {@code send_message}. */

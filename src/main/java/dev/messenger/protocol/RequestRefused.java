@@ -1,8 +1,9 @@
 package dev.messenger.protocol;
 
 /**
- * An event the server refuses for a reason the client can act on. Thrown by control code and turned into
- * an {@code error} event by the endpoint; it carries no stack trace because it is not a failure.
+ * An event the server refuses for a reason the client can act on. Thrown by control code and turned
+ * into an {@code error} event by the endpoint; it carries no stack trace because it is not a
+ * failure.
  */
 public class RequestRefused extends RuntimeException {
   private final ErrorCode code;
@@ -22,7 +23,9 @@ public class RequestRefused extends RuntimeException {
     return code;
   }
 
-  /** When a rate limit refused the event: milliseconds until it would be accepted; otherwise null. */
+  /**
+   * When a rate limit refused the event: milliseconds until it would be accepted; otherwise null.
+   */
   public Long retryAfterMs() {
     return retryAfterMs;
   }

@@ -4,12 +4,14 @@ import java.util.List;
 
 /**
  * Payloads of outbound events, serialised with JSON-B as the {@code data} of the envelope. IDs are
- * strings, times are ISO-8601 UTC strings, and every persisted chat event carries its per-chat {@code seq}.
+ * strings, times are ISO-8601 UTC strings, and every persisted chat event carries its per-chat
+ * {@code seq}.
  */
 public final class ServerEvent {
   private ServerEvent() {}
 
-  public record MessageSent(String tempId, String messageId, String chatId, String createdAt, long seq) {}
+  public record MessageSent(
+      String tempId, String messageId, String chatId, String createdAt, long seq) {}
 
   public record NewMessage(
       String messageId,
@@ -23,17 +25,25 @@ public final class ServerEvent {
       long seq) {}
 
   public record MessageEdited(
-      String messageId, String chatId, String senderId, String content, String editedAt, long seq) {}
+      String messageId,
+      String chatId,
+      String senderId,
+      String content,
+      String editedAt,
+      long seq) {}
 
-  public record MessageDeleted(String messageId, String chatId, String senderId, String deletedAt, long seq) {}
+  public record MessageDeleted(
+      String messageId, String chatId, String senderId, String deletedAt, long seq) {}
 
-  public record ReactionAdded(String messageId, String chatId, String userId, String emoji, long seq) {}
+  public record ReactionAdded(
+      String messageId, String chatId, String userId, String emoji, long seq) {}
 
-  public record ReactionRemoved(String messageId, String chatId, String userId, String emoji, long seq) {}
+  public record ReactionRemoved(
+      String messageId, String chatId, String userId, String emoji, long seq) {}
 
   /**
-   * Ends a join: sent after any replayed events. {@code lastSeq} is the newest event the client now has
-   * (or must load over REST when {@code reloadRequired}); live events after it follow.
+   * Ends a join: sent after any replayed events. {@code lastSeq} is the newest event the client now
+   * has (or must load over REST when {@code reloadRequired}); live events after it follow.
    */
   public record JoinedChat(String chatId, long lastSeq, int replayed, boolean reloadRequired) {}
 

@@ -16,8 +16,8 @@ import javax.sql.DataSource;
 
 /**
  * Migrates the schema at start-up without making the application depend on the database being up: a
- * failure is logged and retried by a timer and by {@link #ensureMigrated()} (readiness calls it), and the
- * readiness check reports DOWN meanwhile.
+ * failure is logged and retried by a timer and by {@link #ensureMigrated()} (readiness calls it),
+ * and the readiness check reports DOWN meanwhile.
  */
 @Singleton
 @Startup
@@ -44,8 +44,9 @@ public class DatabaseStartup {
   }
 
   /**
-   * True once the schema is up to date. Cheap after the first success; otherwise tries once more, unless
-   * another caller is already trying (then false at once rather than queueing behind a dead database).
+   * True once the schema is up to date. Cheap after the first success; otherwise tries once more,
+   * unless another caller is already trying (then false at once rather than queueing behind a dead
+   * database).
    */
   public boolean ensureMigrated() {
     if (migrated || !migrating.tryLock()) {
@@ -58,7 +59,8 @@ public class DatabaseStartup {
         LOG.info(() -> "Database schema up to date (" + applied + " migrations applied now)");
       }
     } catch (RuntimeException e) {
-      // Flyway and the pool report an unreachable database as runtime exceptions; the timer retries.
+      // Flyway and the pool report an unreachable database as runtime exceptions; the timer
+      // retries.
       LOG.warning(() -> "Database schema migration failed, will retry: " + e);
       LOG.log(Level.FINE, "Migration failure", e);
     } finally {

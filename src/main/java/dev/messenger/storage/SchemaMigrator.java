@@ -14,11 +14,12 @@ import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.resource.LoadableResource;
 
 /**
- * Brings the schema up to date with Flyway. The migrations are listed in {@link #MIGRATIONS} and loaded
- * with {@code ClassLoader.getResourceAsStream}, not found by scanning: Flyway's classpath scanner has to
- * understand the URL scheme of the archive (Liberty serves WAR classes as {@code wsjar:} or loose
- * folders), while a plain resource lookup works the same in a JAR, a WAR's WEB-INF/classes and a folder.
- * {@code SchemaMigratorTest} fails when a file in {@code db/migration} is missing from the list.
+ * Brings the schema up to date with Flyway. The migrations are listed in {@link #MIGRATIONS} and
+ * loaded with {@code ClassLoader.getResourceAsStream}, not found by scanning: Flyway's classpath
+ * scanner has to understand the URL scheme of the archive (Liberty serves WAR classes as {@code
+ * wsjar:} or loose folders), while a plain resource lookup works the same in a JAR, a WAR's
+ * WEB-INF/classes and a folder. {@code SchemaMigratorTest} fails when a file in {@code
+ * db/migration} is missing from the list.
  */
 public class SchemaMigrator {
   /** Every migration, oldest first. Add new files here too. */
@@ -33,7 +34,10 @@ public class SchemaMigrator {
     this(dataSource, SchemaMigrator.class.getClassLoader());
   }
 
-  /** Reads the migration files through {@code migrations} (Flyway itself stays on this class's loader). */
+  /**
+   * Reads the migration files through {@code migrations} (Flyway itself stays on this class's
+   * loader).
+   */
   public SchemaMigrator(DataSource dataSource, ClassLoader migrations) {
     this.dataSource = dataSource;
     this.migrations = migrations;

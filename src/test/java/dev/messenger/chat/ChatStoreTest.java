@@ -143,7 +143,8 @@ class ChatStoreTest {
     assertValidation(() -> chats(s -> s.create(alice, null, List.of("a", "b", "c", "d", "e"))));
     assertValidation(
         () -> chats(s -> s.create(alice, null, List.of("a", "a", "a", "a", "a", "a"))));
-    assertEquals(5, chats(s -> s.create(alice, null, List.of("a", "b", "c", "d"))).memberIds().size());
+    assertEquals(
+        5, chats(s -> s.create(alice, null, List.of("a", "b", "c", "d"))).memberIds().size());
     assertEquals(200, chats(s -> s.create(alice, "x".repeat(200), List.of())).name().length());
   }
 

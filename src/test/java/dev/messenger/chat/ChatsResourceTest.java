@@ -37,7 +37,10 @@ class ChatsResourceTest {
   void wrongFieldsAreValidationErrors() {
     for (String body :
         new String[] {
-          "{}", "{\"memberIds\":\"a\"}", "{\"memberIds\":[1]}", "{\"memberIds\":[null]}",
+          "{}",
+          "{\"memberIds\":\"a\"}",
+          "{\"memberIds\":[1]}",
+          "{\"memberIds\":[null]}",
           "{\"name\":5,\"memberIds\":[]}"
         }) {
       assertEquals(ErrorCode.VALIDATION, refusal(() -> CreateChatRequest.parse(body)), body);

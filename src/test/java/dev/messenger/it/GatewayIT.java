@@ -73,8 +73,8 @@ public abstract class GatewayIT {
   }
 
   /**
-   * The value of a metric with the given tags (other tags, such as mp_scope, may be present), summed
-   * over matching lines; -1 when there is none. Tags are given as "key=value" pairs.
+   * The value of a metric with the given tags (other tags, such as mp_scope, may be present),
+   * summed over matching lines; -1 when there is none. Tags are given as "key=value" pairs.
    */
   protected double metric(String name, String... tags) {
     Pattern line = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)$");

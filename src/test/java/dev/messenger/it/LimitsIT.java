@@ -2,6 +2,7 @@ package dev.messenger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
@@ -74,64 +75,75 @@ class LimitsIT extends GatewayIT {
         assertEquals(429, refused.status());
         assertTrue(refused.body().contains("too many connections"));
       }
-      assertTrue(
-          metric("messenger_connections_refused_total", "reason=total")
-              >= 1);
+      assertTrue(metric("messenger_connections_refused_total", "reason=total") >= 1);
     } finally {
       open.forEach(WsClient::close);
     }
   }
 
+  // Buckets refill while a test sends (0.5 tokens/s for messages, 1/s for reactions, 2/s for
+  // typing),
+  // so each test sends until the first refusal and checks it came right after the capacity.
+
   @Test
-  void thirtyFirstMessageInAMinuteIsRateLimited() {
+  void messagesBeyondThirtyAMinuteAreRateLimited() {
     String alice = user("alice");
     String chat = api.createChat(alice);
     try (WsClient client = connect(alice)) {
-      for (int i = 0; i < 30; i++) {
+      for (int i = 0; i < 40; i++) {
         client.send("send_message", text(chat, "m" + i, "t-" + i));
-        client.expect("message_sent");
+        JsonObject frame = client.next();
+        if (frame.getString("event").equals("error")) {
+          JsonObject error = frame.getJsonObject("data");
+          assertError(error, "RATE_LIMITED", "send_message");
+          assertEquals("t-" + i, error.getString("tempId"));
+          assertTrue(error.getJsonNumber("retryAfterMs").longValue() > 0);
+          assertTrue(i >= 30 && i <= 31, "refused after " + i + " messages");
+          assertTrue(metric("messenger_rate_limited_total", "action=message") >= 1);
+          return;
+        }
+        assertEquals("message_sent", frame.getString("event"));
       }
-      client.send("send_message", text(chat, "one more", "t-31"));
-      JsonObject error = client.expect("error");
-      assertError(error, "RATE_LIMITED", "send_message");
-      assertEquals("t-31", error.getString("tempId"));
-      assertTrue(error.getJsonNumber("retryAfterMs").longValue() > 0);
-      assertTrue(
-          metric("messenger_rate_limited_total", "action=message") >= 1);
+      fail("40 messages in a row were accepted");
     }
   }
 
   @Test
-  void sixtyFirstReactionInAMinuteIsRateLimited() {
+  void reactionsBeyondSixtyAMinuteAreRateLimited() {
     String alice = user("alice");
     String chat = api.createChat(alice);
     try (WsClient client = joined(alice, chat)) {
       client.send("send_message", text(chat, "react", "t-1"));
       String id = client.expect("message_sent").getString("messageId");
-      for (int i = 0; i < 30; i++) {
+      for (int i = 0; i < 80; i++) {
         client.send("add_reaction", data().add("messageId", id).add("emoji", "e" + i));
-        client.expect("reaction_added");
-        client.send("remove_reaction", data().add("messageId", id).add("emoji", "e" + i));
-        client.expect("reaction_removed");
+        JsonObject frame = client.next();
+        if (frame.getString("event").equals("error")) {
+          JsonObject error = frame.getJsonObject("data");
+          assertError(error, "RATE_LIMITED", "add_reaction");
+          assertTrue(error.getJsonNumber("retryAfterMs").longValue() > 0);
+          assertTrue(i >= 60 && i <= 63, "refused after " + i + " reactions");
+          return;
+        }
+        assertEquals("reaction_added", frame.getString("event"));
       }
-      client.send("add_reaction", data().add("messageId", id).add("emoji", "last"));
-      JsonObject error = client.expect("error");
-      assertError(error, "RATE_LIMITED", "add_reaction");
-      assertTrue(error.getJsonNumber("retryAfterMs").longValue() > 0);
+      fail("80 reactions in a row were accepted");
     }
   }
 
   @Test
-  void hundredTwentyFirstTypingEventInAMinuteIsRateLimited() {
+  void typingBeyondOneHundredTwentyAMinuteIsRateLimited() {
     String alice = user("alice");
     String chat = api.createChat(alice);
     try (WsClient client = joined(alice, chat)) {
-      for (int i = 0; i < 120; i++) {
+      // Accepted typing events send nothing back to their author; only refusals do.
+      for (int i = 0; i < 140; i++) {
         client.send("typing_start", data().add("chatId", chat));
       }
-      client.send("typing_stop", data().add("chatId", chat));
       JsonObject error = client.expect("error");
-      assertError(error, "RATE_LIMITED", "typing_stop");
+      assertError(error, "RATE_LIMITED", "typing_start");
+      assertTrue(error.getJsonNumber("retryAfterMs").longValue() > 0);
+      assertTrue(metric("messenger_rate_limited_total", "action=typing") >= 1);
     }
   }
 }

@@ -25,12 +25,9 @@ class MetricsAndHealthIT extends GatewayIT {
       assertEquals(2, metric("messenger_connections"));
       assertEquals(2, metric("messenger_active_users"));
       assertEquals(1, metric("messenger_rooms"));
-      assertTrue(
-          metric("messenger_events_total", "event=send_message") >= 1);
-      assertTrue(
-          metric("messenger_events_total", "event=join_chat") >= 2);
-      assertTrue(
-          metric("messenger_errors_total", "code=BAD_REQUEST") >= 1);
+      assertTrue(metric("messenger_events_total", "event=send_message") >= 1);
+      assertTrue(metric("messenger_events_total", "event=join_chat") >= 2);
+      assertTrue(metric("messenger_errors_total", "code=BAD_REQUEST") >= 1);
       assertTrue(metrics().contains("messenger_handler_time_seconds"), "handler timer missing");
     }
   }

@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Resume without loss: join_chat with lastSeq or lastMessageId replays, in order, every persisted event
- * the client missed (edits, deletions and reactions included), then goes live without duplicates. The
- * test server replays at most 50 events (failsafe environment).
+ * Resume without loss: join_chat with lastSeq or lastMessageId replays, in order, every persisted
+ * event the client missed (edits, deletions and reactions included), then goes live without
+ * duplicates. The test server replays at most 50 events (failsafe environment).
  */
 class ReplayIT extends GatewayIT {
 
@@ -34,7 +34,8 @@ class ReplayIT extends GatewayIT {
     try (WsClient aliceClient = connect(alice)) {
       aliceClient.send("send_message", text(chat, "missed", "t-1"));
       String missed = aliceClient.expect("message_sent").getString("messageId");
-      aliceClient.send("edit_message", data().add("messageId", first).add("content", "seen (edited)"));
+      aliceClient.send(
+          "edit_message", data().add("messageId", first).add("content", "seen (edited)"));
       aliceClient.expect("message_edited");
       aliceClient.send("add_reaction", data().add("messageId", missed).add("emoji", "🔥"));
       aliceClient.expect("reaction_added");
@@ -125,7 +126,8 @@ class ReplayIT extends GatewayIT {
     String alice = user("alice");
     String bob = user("bob");
     String chat = api.createChat(alice, bob);
-    // 51 events > the test server's limit of 50; reactions are cheaper on the rate limit than messages.
+    // 51 events > the test server's limit of 50; reactions are cheaper on the rate limit than
+    // messages.
     try (WsClient aliceClient = joined(alice, chat)) {
       aliceClient.send("send_message", text(chat, "react", "t-1"));
       String id = aliceClient.expect("message_sent").getString("messageId");

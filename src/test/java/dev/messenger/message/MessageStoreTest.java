@@ -15,8 +15,8 @@ import dev.messenger.protocol.EventName;
 import dev.messenger.protocol.MessageType;
 import dev.messenger.protocol.RequestRefused;
 import dev.messenger.protocol.ServerEvent;
-import dev.messenger.storage.TestClock;
 import dev.messenger.storage.OnEachDatabase;
+import dev.messenger.storage.TestClock;
 import dev.messenger.storage.TestDatabase;
 import dev.messenger.storage.TestDatabases;
 import jakarta.json.Json;
@@ -84,7 +84,8 @@ class MessageStoreTest {
     MessageStore.Sent second = send(bob, "two", "t1");
     MessageStore.Sent third = send(alice, "three", "t2");
 
-    assertEquals(List.of(1L, 2L, 3L), List.of(first.ack().seq(), second.ack().seq(), third.ack().seq()));
+    assertEquals(
+        List.of(1L, 2L, 3L), List.of(first.ack().seq(), second.ack().seq(), third.ack().seq()));
     assertFalse(first.duplicate());
     assertEquals("t1", first.ack().tempId());
     assertEquals(first.ack().messageId(), first.event().messageId());
@@ -117,9 +118,11 @@ class MessageStoreTest {
             s ->
                 s.send(
                     alice,
-                    new ClientEvent.SendMessage(chatId, "", MessageType.IMAGE, "img", attachments)));
+                    new ClientEvent.SendMessage(
+                        chatId, "", MessageType.IMAGE, "img", attachments)));
     assertEquals(attachments, sent.event().attachments());
-    MessageStore.HistoryMessage stored = store(s -> s.history(bob, chatId, null, 10)).messages().get(0);
+    MessageStore.HistoryMessage stored =
+        store(s -> s.history(bob, chatId, null, 10)).messages().get(0);
     assertEquals(attachments, stored.attachments());
     assertEquals(MessageType.IMAGE, stored.messageType());
   }
@@ -163,7 +166,8 @@ class MessageStoreTest {
     assertEquals("final", edited.content());
     assertEquals(alice, edited.senderId());
     assertEquals("2025-03-04T05:07:07Z", edited.editedAt());
-    MessageStore.HistoryMessage stored = store(s -> s.history(bob, chatId, null, 10)).messages().get(0);
+    MessageStore.HistoryMessage stored =
+        store(s -> s.history(bob, chatId, null, 10)).messages().get(0);
     assertEquals("final", stored.content());
     assertEquals("2025-03-04T05:07:07Z", stored.editedAt());
     assertEquals(1, stored.seq());
@@ -210,7 +214,8 @@ class MessageStoreTest {
                 s ->
                     s.send(
                         alice,
-                        new ClientEvent.SendMessage(chatId, "secret", MessageType.FILE, "t", files)))
+                        new ClientEvent.SendMessage(
+                            chatId, "secret", MessageType.FILE, "t", files)))
             .ack()
             .messageId();
     store(s -> s.edit(alice, new ClientEvent.EditMessage(id, "still secret")));
@@ -221,7 +226,8 @@ class MessageStoreTest {
         "only the author can delete a message",
         () -> store(s -> s.delete(bob, new ClientEvent.DeleteMessage(id))));
     clock.advanceMillis(10);
-    ServerEvent.MessageDeleted deleted = store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id)));
+    ServerEvent.MessageDeleted deleted =
+        store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id)));
     assertEquals(4, deleted.seq());
     assertEquals("2025-03-04T05:06:07.010Z", deleted.deletedAt());
 
@@ -232,8 +238,10 @@ class MessageStoreTest {
     assertEquals("", json(payloadAt(2)).getString("content"));
     assertEquals("unrelated", json(payloadAt(3)).getString("content"));
     assertEquals(id, json(payloadAt(4)).getString("messageId"));
-    assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND content IS NOT NULL", id));
-    assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND attachments IS NOT NULL", id));
+    assertEquals(
+        0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND content IS NOT NULL", id));
+    assertEquals(
+        0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND attachments IS NOT NULL", id));
 
     assertRefused(
         ErrorCode.NOT_FOUND,
@@ -241,7 +249,8 @@ class MessageStoreTest {
         () -> store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id))));
     assertEquals(4, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
 
-    MessageStore.HistoryMessage stored = store(s -> s.history(bob, chatId, null, 10)).messages().get(1);
+    MessageStore.HistoryMessage stored =
+        store(s -> s.history(bob, chatId, null, 10)).messages().get(1);
     assertEquals(id, stored.messageId());
     assertTrue(stored.deleted());
     assertNull(stored.content());
@@ -272,13 +281,20 @@ class MessageStoreTest {
     assertTrue(store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "👍"))).isEmpty());
     assertEquals(2, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
 
-    assertEquals(3, store(s -> s.addReaction(alice, new ClientEvent.AddReaction(id, "👍"))).orElseThrow().seq());
-    assertEquals(4, store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "🎉"))).orElseThrow().seq());
+    assertEquals(
+        3,
+        store(s -> s.addReaction(alice, new ClientEvent.AddReaction(id, "👍")))
+            .orElseThrow()
+            .seq());
+    assertEquals(
+        4,
+        store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "🎉"))).orElseThrow().seq());
 
     Optional<ServerEvent.ReactionRemoved> removed =
         store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(id, "👍")));
     assertEquals(new ServerEvent.ReactionRemoved(id, chatId, bob, "👍", 5), removed.orElseThrow());
-    assertTrue(store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(id, "👍"))).isEmpty());
+    assertTrue(
+        store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(id, "👍"))).isEmpty());
     assertEquals(5, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
     assertEquals(2, count("SELECT COUNT(*) FROM reactions WHERE message_id = ?", id));
 
@@ -328,7 +344,8 @@ class MessageStoreTest {
     assertEquals(List.of(5L, 6L), afterSeq.events().stream().map(e -> e.seq()).toList());
 
     MessageStore.Replay afterMessage = store(s -> s.replay(bob, chatId, null, m2, 100));
-    assertEquals(List.of(3L, 4L, 5L, 6L), afterMessage.events().stream().map(e -> e.seq()).toList());
+    assertEquals(
+        List.of(3L, 4L, 5L, 6L), afterMessage.events().stream().map(e -> e.seq()).toList());
 
     MessageStore.Replay upToDate = store(s -> s.replay(bob, chatId, 6L, null, 100));
     assertEquals(List.of(), upToDate.events());
@@ -345,10 +362,12 @@ class MessageStoreTest {
       send(alice, "m" + i, "t" + i);
     }
     assertEquals(
-        new MessageStore.Replay(List.of(), 5, true), store(s -> s.replay(bob, chatId, 0L, null, 4)));
+        new MessageStore.Replay(List.of(), 5, true),
+        store(s -> s.replay(bob, chatId, 0L, null, 4)));
     assertEquals(4, store(s -> s.replay(bob, chatId, 1L, null, 4)).events().size());
     assertEquals(
-        new MessageStore.Replay(List.of(), 5, true), store(s -> s.replay(bob, chatId, 9L, null, 4)));
+        new MessageStore.Replay(List.of(), 5, true),
+        store(s -> s.replay(bob, chatId, 9L, null, 4)));
   }
 
   @OnEachDatabase
@@ -356,7 +375,9 @@ class MessageStoreTest {
     chatOfAliceAndBob(kind);
     String id = send(alice, "x", "t").ack().messageId();
     assertRefused(
-        ErrorCode.NOT_FOUND, "chat not found", () -> store(s -> s.replay("eve", chatId, 0L, null, 10)));
+        ErrorCode.NOT_FOUND,
+        "chat not found",
+        () -> store(s -> s.replay("eve", chatId, 0L, null, 10)));
     String otherChat = db.tx(em -> new ChatStore(em, clock).create(bob, null, List.of())).id();
     assertRefused(
         ErrorCode.NOT_FOUND,
@@ -463,7 +484,8 @@ class MessageStoreTest {
           java.util.stream.LongStream.rangeClosed(1, total).boxed().toList(),
           all.stream().sorted().toList());
       assertEquals(total, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
-      assertEquals(total, count("SELECT COUNT(DISTINCT seq) FROM chat_events WHERE chat_id = ?", chatId));
+      assertEquals(
+          total, count("SELECT COUNT(DISTINCT seq) FROM chat_events WHERE chat_id = ?", chatId));
       assertEquals(total, count("SELECT MAX(seq) FROM messages WHERE chat_id = ?", chatId));
     } finally {
       pool.shutdownNow();
@@ -494,7 +516,8 @@ class MessageStoreTest {
   }
 
   private String payloadAt(long seq) {
-    return db.queryString("SELECT payload FROM chat_events WHERE chat_id = ? AND seq = ?", chatId, seq);
+    return db.queryString(
+        "SELECT payload FROM chat_events WHERE chat_id = ? AND seq = ?", chatId, seq);
   }
 
   private static List<String> messageIds(MessageStore.HistoryPage page) {

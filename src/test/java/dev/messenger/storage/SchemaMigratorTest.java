@@ -29,7 +29,11 @@ class SchemaMigratorTest {
     URL folder = getClass().getClassLoader().getResource(SchemaMigrator.LOCATION);
     try (Stream<Path> files = Files.list(Path.of(folder.toURI()))) {
       List<String> onDisk =
-          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sql")).sorted().toList();
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".sql"))
+              .sorted()
+              .toList();
       assertEquals(onDisk, SchemaMigrator.MIGRATIONS.stream().sorted().toList());
     }
   }
@@ -62,7 +66,8 @@ class SchemaMigratorTest {
       }
     }
     try (URLClassLoader loader = isolatedLoader(temp)) {
-      assertEquals(SchemaMigrator.MIGRATIONS.size(), new SchemaMigrator(freshH2(), loader).migrate());
+      assertEquals(
+          SchemaMigrator.MIGRATIONS.size(), new SchemaMigrator(freshH2(), loader).migrate());
     }
   }
 

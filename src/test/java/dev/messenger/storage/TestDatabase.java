@@ -22,15 +22,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A fresh database for one test class run: a unique H2 in-memory database or a unique PostgreSQL schema,
- * migrated by the real {@link SchemaMigrator}, with an EclipseLink factory built from the production
- * {@code messenger} unit switched to RESOURCE_LOCAL. PostgreSQL settings: {@code MESSENGER_TEST_PG_URL}
- * (default {@code jdbc:postgresql://127.0.0.1:5432/test}), {@code MESSENGER_TEST_PG_USER} (default
- * {@code postgres}), {@code MESSENGER_TEST_PG_PASSWORD}. Unreachable PostgreSQL skips the tests (see {@link
- * #assumeAvailable()}), or fails them when {@code CI=true}.
+ * A fresh database for one test class run: a unique H2 in-memory database or a unique PostgreSQL
+ * schema, migrated by the real {@link SchemaMigrator}, with an EclipseLink factory built from the
+ * production {@code messenger} unit switched to RESOURCE_LOCAL. PostgreSQL settings: {@code
+ * MESSENGER_TEST_PG_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test}), {@code
+ * MESSENGER_TEST_PG_USER} (default {@code postgres}), {@code MESSENGER_TEST_PG_PASSWORD}.
+ * Unreachable PostgreSQL skips the tests (see {@link #assumeAvailable()}), or fails them when
+ * {@code CI=true}.
  */
 public final class TestDatabase implements AutoCloseable {
-  // Held so the setting is not garbage-collected with the logger: Flyway's INFO lines drown test output.
+  // Held so the setting is not garbage-collected with the logger: Flyway's INFO lines drown test
+  // output.
   private static final Logger FLYWAY_LOG = quiet("org.flywaydb");
 
   public enum Kind {
@@ -90,7 +92,8 @@ public final class TestDatabase implements AutoCloseable {
 
   /** A fresh in-memory H2 database. */
   public static TestDatabase openH2() {
-    // LOCK_TIMEOUT: concurrent writers of one chat queue on its row lock longer than H2's default 1 s.
+    // LOCK_TIMEOUT: concurrent writers of one chat queue on its row lock longer than H2's default 1
+    // s.
     String url = "jdbc:h2:mem:t" + unique() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=20000";
     return new TestDatabase(Kind.H2, url, "sa", "", null, null);
   }
@@ -117,8 +120,9 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   /**
-   * Call before each test: skips it (reported as skipped) when this database is unreachable. Done per
-   * test because an assumption failing in a class-level callback hides the tests instead of counting them.
+   * Call before each test: skips it (reported as skipped) when this database is unreachable. Done
+   * per test because an assumption failing in a class-level callback hides the tests instead of
+   * counting them.
    */
   public void assumeAvailable() {
     Assumptions.assumeTrue(unavailable == null, unavailable);
