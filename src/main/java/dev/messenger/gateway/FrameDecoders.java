@@ -13,6 +13,9 @@ public class FrameDecoders {
   /** Longer IDs than any we issue (UUIDs) or accept as user ids (JWT sub). */
   private static final int MAX_ID_LENGTH = 255;
 
+  /** The width of reactions.emoji in the schema: a larger configured limit could not be stored. */
+  private static final int MAX_STORABLE_EMOJI = 64;
+
   @Inject MessengerConfig config;
   private FrameDecoder decoder;
 
@@ -23,7 +26,7 @@ public class FrameDecoders {
             new ProtocolLimits(
                 config.maxMessageLength(),
                 config.maxAttachments(),
-                config.maxEmojiLength(),
+                Math.min(config.maxEmojiLength(), MAX_STORABLE_EMOJI),
                 MAX_ID_LENGTH));
   }
 

@@ -1,5 +1,6 @@
 package dev.messenger.metrics;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -16,6 +17,12 @@ import org.eclipse.microprofile.metrics.Tag;
 @ApplicationScoped
 public class GatewayMetrics {
   @Inject MetricRegistry registry;
+
+  /** Registered at start so a scrape shows 0 rather than nothing before the first message. */
+  @PostConstruct
+  void registerCounters() {
+    registry.counter("messenger_messages_stored");
+  }
 
   public void gauge(String name, String description, Supplier<Number> value) {
     registry.gauge(

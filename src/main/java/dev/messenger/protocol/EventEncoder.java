@@ -5,6 +5,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.io.StringReader;
 
 /**
@@ -16,7 +17,8 @@ public final class EventEncoder {
 
   private EventEncoder() {}
 
-  /** The envelope of every outbound frame. */
+  /** The envelope of every outbound frame; {@code event} first so clients can dispatch early. */
+  @JsonbPropertyOrder({"event", "data"})
   public record Envelope(String event, Object data) {}
 
   /** The JSON of a payload alone, as stored in the chat event log. */

@@ -53,6 +53,8 @@ public class SchemaMigrator {
         Flyway.configure(SchemaMigrator.class.getClassLoader())
             .dataSource(dataSource)
             .locations("classpath:" + LOCATION)
+            // No callback scanning: it cannot list classpath folders on Liberty and logs an error.
+            .callbackLocations(new String[0])
             .resourceProvider(new ListedMigrations(migrations))
             .javaMigrationClassProvider(List::of)
             .load();
