@@ -1,12 +1,15 @@
 package dev.messenger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.Extension;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,6 +108,25 @@ class ValidationIT extends GatewayIT {
           "{\"event\":\"typing_start\",\"data\":{\"chatId\":\"" + "x".repeat(70_000) + "\"}}");
       CloseReason reason = client.awaitClose();
       assertEquals(CloseReason.CloseCodes.TOO_BIG.getCode(), reason.getCloseCode().getCode());
+    }
+  }
+
+  @Test
+  void permessageDeflateIsNotNegotiatedByDefault() throws Exception {
+    Extension deflate =
+        new Extension() {
+          @Override
+          public String getName() {
+            return "permessage-deflate";
+          }
+
+          @Override
+          public List<Parameter> getParameters() {
+            return List.of();
+          }
+        };
+    try (WsClient client = WsClient.open(api.socket(), Tokens.valid(user("zip")), List.of(deflate))) {
+      assertTrue(client.session().getNegotiatedExtensions().isEmpty());
     }
   }
 }

@@ -12,6 +12,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Extension;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -83,9 +84,16 @@ public final class WsClient implements AutoCloseable {
   }
 
   static WsClient open(URI socket, String token) throws DeploymentException, IOException {
+    return open(socket, token, List.of());
+  }
+
+  /** Connects asking the server for the given extensions (e.g. permessage-deflate). */
+  static WsClient open(URI socket, String token, List<Extension> extensions)
+      throws DeploymentException, IOException {
     WsClient client = new WsClient();
     ClientEndpointConfig config =
         ClientEndpointConfig.Builder.create()
+            .extensions(extensions)
             .configurator(
                 new ClientEndpointConfig.Configurator() {
                   @Override
