@@ -33,14 +33,20 @@ public class DevKeyGuard {
   @Inject MessengerConfig config;
   @Inject Config mpConfig;
 
+  /** What startup does about the verification key. */
+  enum Decision {
+    OK,
+    WARN,
+    REFUSE
+  }
+
   @PostConstruct
   void check() {
-    Optional<String> key = configuredKeyPem();
-    boolean devKey = key.isEmpty() || DEV_KEY_SHA256.equals(fingerprint(key.get()));
-    if (!devKey) {
+    Decision decision = decide(config.production(), configuredKeyPem());
+    if (decision == Decision.OK) {
       return;
     }
-    if (config.production()) {
+    if (decision == Decision.REFUSE) {
       String message =
           "messenger.production=true but tokens would be verified with the DEVELOPMENT key "
               + "(its private half is public). Set mp.jwt.verify.publickey.location "
@@ -50,6 +56,15 @@ public class DevKeyGuard {
     }
     LOG.warning(
         "*** Development JWT key in use: anyone can mint tokens for it. Never expose this server. ***");
+  }
+
+  /** No configured key means MP JWT falls back to the bundled development key. */
+  static Decision decide(boolean production, Optional<String> keyPem) {
+    boolean devKey = keyPem.isEmpty() || DEV_KEY_SHA256.equals(fingerprint(keyPem.get()));
+    if (!devKey) {
+      return Decision.OK;
+    }
+    return production ? Decision.REFUSE : Decision.WARN;
   }
 
   private Optional<String> configuredKeyPem() {

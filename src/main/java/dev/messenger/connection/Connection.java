@@ -222,9 +222,8 @@ public final class Connection {
       queuedBytes.addAndGet(-bytes);
       if (!result.isOK()) {
         LOG.log(Level.FINE, "send failed on " + id, result.getException());
-        outbound.clear();
-        queuedBytes.set(0);
-        closed.set(true);
+        // Close the session too: once closed is set, a later close() (idle timeout) is a no-op.
+        close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "write failed");
       }
       writing.set(false);
       if (Thread.currentThread() == caller && !returned) {

@@ -1,0 +1,509 @@
+package dev.messenger.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.messenger.connection.Connection.ChatSubscription;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ConnectionTest {
+
+  private static final long PLENTY = Long.MAX_VALUE / 2;
+
+  /**
+   * A socket whose writes stay pending until the test completes them, or complete inline inside
+   * {@code sendText} the way some containers do.
+   */
+  static final class FakeSocket {
+    final List<String> written = Collections.synchronizedList(new ArrayList<>());
+    final Deque<SendHandler> pending = new ArrayDeque<>();
+    final List<CloseReason> closes = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger pings = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    volatile boolean open = true;
+    volatile boolean completeInline;
+    volatile RuntimeException sendTextThrows;
+    volatile ExecutorService completer;
+    volatile CountDownLatch writes = new CountDownLatch(0);
+
+    final Session session = proxy(Session.class, this::session);
+    private final RemoteEndpoint.Async remote = proxy(RemoteEndpoint.Async.class, this::remote);
+
+    private Object session(String method, Object[] args) throws IOException {
+      return switch (method) {
+        case "getId" -> "socket-1";
+        case "isOpen" -> open;
+        case "getAsyncRemote" -> remote;
+        case "close" -> {
+          closes.add((CloseReason) args[0]);
+          open = false;
+          yield null;
+        }
+        default -> throw new UnsupportedOperationException(method);
+      };
+    }
+
+    private Object remote(String method, Object[] args) {
+      switch (method) {
+        case "sendText" -> {
+          if (args.length != 2) {
+            throw new UnsupportedOperationException("sendText(String) returns a Future");
+          }
+          if (sendTextThrows != null) {
+            throw sendTextThrows;
+          }
+          // Connection must never start a write while one is pending.
+          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          written.add((String) args[0]);
+          writes.countDown();
+          SendHandler handler = (SendHandler) args[1];
+          if (completeInline) {
+            inFlight.decrementAndGet();
+            handler.onResult(new SendResult());
+          } else if (completer != null) {
+            completer.execute(
+                () -> {
+                  inFlight.decrementAndGet();
+                  handler.onResult(new SendResult());
+                });
+          } else {
+            synchronized (pending) {
+              pending.add(handler);
+            }
+          }
+        }
+        case "sendPing" -> pings.incrementAndGet();
+        default -> throw new UnsupportedOperationException(method);
+      }
+      return null;
+    }
+
+    int pendingWrites() {
+      synchronized (pending) {
+        return pending.size();
+      }
+    }
+
+    /** Completes the oldest pending write, from the test's thread, after sendText returned. */
+    void completeNext(SendResult result) {
+      SendHandler handler;
+      synchronized (pending) {
+        handler = pending.remove();
+      }
+      inFlight.decrementAndGet();
+      handler.onResult(result);
+    }
+
+    void completeNext() {
+      completeNext(new SendResult());
+    }
+
+    void completeAll() {
+      while (pendingWrites() > 0) {
+        completeNext();
+      }
+    }
+  }
+
+  interface Call {
+    Object handle(String method, Object[] args) throws Exception;
+  }
+
+  private static <T> T proxy(Class<T> type, Call call) {
+    InvocationHandler handler =
+        (self, method, args) ->
+            switch (method.getName()) {
+              case "equals" -> self == args[0];
+              case "hashCode" -> System.identityHashCode(self);
+              case "toString" -> "fake " + type.getSimpleName();
+              default -> call.handle(method.getName(), args == null ? new Object[0] : args);
+            };
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  private final FakeSocket socket = new FakeSocket();
+
+  private Connection connection(long maxQueuedBytes) {
+    return new Connection("alice", socket.session, maxQueuedBytes, 0);
+  }
+
+  // ---- writing frames
+
+  @Test
+  void takesItsIdFromTheSession() {
+    Connection connection = connection(PLENTY);
+
+    assertEquals("socket-1", connection.id());
+    assertEquals("alice", connection.userId());
+  }
+
+  @Test
+  void writesOneFrameAtATimeInOrder() {
+    Connection connection = connection(PLENTY);
+
+    connection.send("a");
+    connection.send("b");
+    connection.send("c");
+
+    assertEquals(List.of("a"), socket.written, "b and c wait for a's write to complete");
+    socket.completeNext();
+    assertEquals(List.of("a", "b"), socket.written);
+    socket.completeNext();
+    assertEquals(List.of("a", "b", "c"), socket.written);
+    socket.completeNext();
+    assertEquals(0, socket.pendingWrites());
+    assertEquals(1, socket.maxInFlight.get());
+  }
+
+  @Test
+  void aSendAfterTheQueueEmptiedIsWrittenAtOnce() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    socket.completeNext();
+
+    connection.send("b");
+
+    assertEquals(List.of("a", "b"), socket.written);
+  }
+
+  @Test
+  void inlineCompletionDrainsALongQueueWithoutGrowingTheStack() {
+    Connection connection = connection(PLENTY);
+    connection.send("first");
+    for (int i = 0; i < 10_000; i++) {
+      connection.send("frame " + i);
+    }
+    assertEquals(1, socket.written.size());
+
+    // From here every write completes inside sendText: recursion would overflow the stack.
+    socket.completeInline = true;
+    socket.completeNext();
+
+    assertEquals(10_001, socket.written.size());
+    assertEquals("frame 9999", socket.written.get(10_000));
+    assertTrue(connection.isOpen());
+  }
+
+  @Test
+  void inlineCompletionFromTheStartWritesEverySend() {
+    socket.completeInline = true;
+    Connection connection = connection(PLENTY);
+
+    IntStream.range(0, 1000).forEach(i -> connection.send("frame " + i));
+
+    assertEquals(1000, socket.written.size());
+    assertEquals(1, socket.maxInFlight.get());
+  }
+
+  @Test
+  void concurrentSendersCompletedOnAnotherThreadGetEveryFrameWrittenOnce() throws Exception {
+    ExecutorService completer = Executors.newSingleThreadExecutor();
+    ExecutorService senders = Executors.newFixedThreadPool(4);
+    try {
+      socket.completer = completer;
+      socket.writes = new CountDownLatch(2000);
+      Connection connection = connection(PLENTY);
+      CountDownLatch sent = new CountDownLatch(4);
+      for (int t = 0; t < 4; t++) {
+        String sender = "s" + t;
+        senders.execute(
+            () -> {
+              for (int i = 0; i < 500; i++) {
+                connection.send(sender + ":" + i);
+              }
+              sent.countDown();
+            });
+      }
+      assertTrue(sent.await(10, TimeUnit.SECONDS));
+      assertTrue(socket.writes.await(10, TimeUnit.SECONDS));
+      // The last completion is queued behind this no-op; after it no write is pending.
+      completer.submit(() -> {}).get(10, TimeUnit.SECONDS);
+
+      assertEquals(2000, socket.written.size());
+      assertEquals(1, socket.maxInFlight.get(), "never two writes at once");
+      for (int t = 0; t < 4; t++) {
+        String prefix = "s" + t + ":";
+        List<String> own = socket.written.stream().filter(f -> f.startsWith(prefix)).toList();
+        assertEquals(
+            IntStream.range(0, 500).mapToObj(i -> prefix + i).toList(),
+            own,
+            "each sender's frames keep their order");
+      }
+    } finally {
+      senders.shutdownNow();
+      completer.shutdownNow();
+    }
+  }
+
+  // ---- bounded queue
+
+  @Test
+  void aPeerTooFarBehindIsClosedAsASlowConsumer() {
+    Connection connection = connection(10);
+    connection.send("12345"); // in flight: still counts until written
+    connection.send("67890"); // exactly at the limit
+
+    assertTrue(connection.isOpen());
+    connection.send("x");
+
+    assertFalse(connection.isOpen());
+    assertEquals(1, socket.closes.size());
+    CloseReason reason = socket.closes.get(0);
+    assertEquals(1013, reason.getCloseCode().getCode());
+    assertTrue(reason.getReasonPhrase().contains("slow consumer"), reason.getReasonPhrase());
+  }
+
+  @Test
+  void afterASlowConsumerCloseQueuedAndLaterFramesAreDropped() {
+    Connection connection = connection(10);
+    connection.send("12345");
+    connection.send("67890");
+    connection.send("x");
+
+    connection.send("later");
+    socket.completeAll();
+
+    assertEquals(List.of("12345"), socket.written);
+    assertEquals(1, socket.closes.size());
+  }
+
+  @Test
+  void writtenFramesFreeTheirShareOfTheBuffer() {
+    Connection connection = connection(10);
+
+    for (int i = 0; i < 100; i++) {
+      connection.send("123456");
+      socket.completeNext();
+    }
+
+    assertTrue(connection.isOpen());
+    assertEquals(100, socket.written.size());
+  }
+
+  // ---- failures and closing
+
+  @Test
+  void aFailedWriteClosesTheConnectionAndDropsTheQueue() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    connection.send("b");
+
+    socket.completeNext(new SendResult(new IOException("broken pipe")));
+    connection.send("c");
+
+    assertFalse(connection.isOpen());
+    assertEquals(List.of("a"), socket.written);
+  }
+
+  @Test
+  void aFailedWriteDoesNotLeaveTheSessionOpen() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    socket.completeNext(new SendResult(new IOException("write timed out")));
+
+    // What the idle monitor does with a connection that stopped answering.
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
+
+    assertEquals(1, socket.closes.size(), "the socket must not stay open, holding a slot");
+    assertFalse(socket.open);
+  }
+
+  @Test
+  void aFailedWriteClosesTheSessionAsAnUnexpectedCondition() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+
+    socket.completeNext(new SendResult(new IOException("write timed out")));
+
+    assertEquals(
+        List.of(CloseReason.CloseCodes.UNEXPECTED_CONDITION),
+        socket.closes.stream().map(CloseReason::getCloseCode).toList());
+  }
+
+  @Test
+  void aSendTextThatThrowsCountsAsAFailedWrite() {
+    Connection connection = connection(PLENTY);
+    socket.sendTextThrows = new IllegalStateException("session closed");
+
+    connection.send("a");
+    socket.sendTextThrows = null;
+    connection.send("b");
+
+    assertFalse(connection.isOpen());
+    assertTrue(socket.written.isEmpty());
+  }
+
+  @Test
+  void closeIsIdempotent() {
+    Connection connection = connection(PLENTY);
+
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
+    connection.close(CloseReason.CloseCodes.NORMAL_CLOSURE, "again");
+    connection.send("a");
+
+    assertEquals(1, socket.closes.size());
+    assertEquals(CloseReason.CloseCodes.GOING_AWAY, socket.closes.get(0).getCloseCode());
+    assertFalse(connection.isOpen());
+    assertTrue(socket.written.isEmpty());
+  }
+
+  @Test
+  void aSessionClosedByThePeerIsNotOpen() {
+    Connection connection = connection(PLENTY);
+
+    socket.open = false;
+
+    assertFalse(connection.isOpen());
+  }
+
+  // ---- pings
+
+  @Test
+  void pingsAnIdleConnection() {
+    Connection connection = connection(PLENTY);
+
+    connection.ping();
+
+    assertEquals(1, socket.pings.get());
+  }
+
+  @Test
+  void skipsThePingWhileAWriteIsInProgress() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+
+    connection.ping();
+    assertEquals(0, socket.pings.get(), "the peer is not idle from our side");
+
+    socket.completeNext();
+    connection.ping();
+    assertEquals(1, socket.pings.get());
+    assertEquals(List.of("a"), socket.written);
+  }
+
+  @Test
+  void doesNotPingAClosedConnection() {
+    Connection connection = connection(PLENTY);
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "bye");
+
+    connection.ping();
+
+    assertEquals(0, socket.pings.get());
+  }
+
+  @Test
+  void touchRecordsWhenThePeerWasLastSeen() {
+    Connection connection = connection(PLENTY);
+
+    connection.touch(42);
+
+    assertEquals(42, connection.lastSeenNanos());
+  }
+
+  // ---- chat subscriptions and replay buffering
+
+  @Test
+  void buffersChatEventsUntilTheReplayEnds() {
+    Connection connection = connection(PLENTY);
+    socket.completeInline = true;
+    connection.subscribe("chat-1");
+
+    connection.deliver("chat-1", 7, "m7");
+
+    assertTrue(socket.written.isEmpty(), "the replay is still running");
+    assertTrue(connection.isSubscribed("chat-1"));
+  }
+
+  @Test
+  void goingLiveDropsWhatTheReplayCoveredAndSendsTheRestInOrder() {
+    Connection connection = connection(PLENTY);
+    socket.completeInline = true;
+    ChatSubscription subscription = connection.subscribe("chat-1");
+    connection.deliver("chat-1", 4, "m4");
+    connection.deliver("chat-1", 0, "typing"); // ephemeral: never part of a replay
+    connection.deliver("chat-1", 5, "m5");
+    connection.deliver("chat-1", 6, "m6");
+    connection.deliver("chat-1", 7, "m7");
+
+    connection.goLive(subscription, 5);
+
+    assertEquals(List.of("typing", "m6", "m7"), socket.written);
+  }
+
+  @Test
+  void afterGoingLiveEventsAreSentImmediately() {
+    Connection connection = connection(PLENTY);
+    socket.completeInline = true;
+    ChatSubscription subscription = connection.subscribe("chat-1");
+    connection.goLive(subscription, 3);
+
+    connection.deliver("chat-1", 2, "late duplicate is not filtered once live");
+    connection.deliver("chat-1", 4, "m4");
+
+    assertEquals(List.of("late duplicate is not filtered once live", "m4"), socket.written);
+  }
+
+  @Test
+  void goingLiveTwiceSendsNothingTwice() {
+    Connection connection = connection(PLENTY);
+    socket.completeInline = true;
+    ChatSubscription subscription = connection.subscribe("chat-1");
+    connection.deliver("chat-1", 4, "m4");
+
+    connection.goLive(subscription, 0);
+    connection.goLive(subscription, 0);
+
+    assertEquals(List.of("m4"), socket.written);
+  }
+
+  @Test
+  void replayBufferingIsPerChat() {
+    Connection connection = connection(PLENTY);
+    socket.completeInline = true;
+    ChatSubscription first = connection.subscribe("chat-1");
+    connection.goLive(first, 0);
+    connection.subscribe("chat-2");
+
+    connection.deliver("chat-2", 1, "two");
+    connection.deliver("chat-1", 1, "one");
+
+    assertEquals(List.of("one"), socket.written);
+  }
+
+  @Test
+  void deliveriesToAChatNotSubscribedAreNotWritten() {
+    Connection connection = connection(PLENTY);
+    socket.completeInline = true;
+    ChatSubscription subscription = connection.subscribe("chat-1");
+    connection.goLive(subscription, 0);
+
+    connection.deliver("chat-2", 1, "elsewhere");
+    assertTrue(connection.unsubscribe("chat-1"));
+    connection.deliver("chat-1", 2, "after leaving");
+
+    assertTrue(socket.written.isEmpty());
+    assertFalse(connection.isSubscribed("chat-1"));
+    assertFalse(connection.unsubscribe("chat-1"), "already gone");
+  }
+}
