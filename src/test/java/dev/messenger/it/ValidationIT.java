@@ -125,7 +125,8 @@ class ValidationIT extends GatewayIT {
             return List.of();
           }
         };
-    try (WsClient client = WsClient.open(api.socket(), Tokens.valid(user("zip")), List.of(deflate))) {
+    try (WsClient client =
+        WsClient.open(api.socket(), Tokens.valid(user("zip")), List.of(deflate))) {
       assertTrue(client.session().getNegotiatedExtensions().isEmpty());
     }
   }
