@@ -132,7 +132,7 @@ public class HandshakeFilter extends HttpFilter {
     }
   }
 
-  private static void refuse(HttpServletResponse response, int status, String code, String message)
+  static void refuse(HttpServletResponse response, int status, String code, String message)
       throws IOException {
     response.setStatus(status);
     response.setContentType("application/json");

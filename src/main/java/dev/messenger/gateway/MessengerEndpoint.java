@@ -11,6 +11,7 @@ import dev.messenger.protocol.DecodeResult;
 import dev.messenger.protocol.ErrorCode;
 import dev.messenger.protocol.EventEncoder;
 import dev.messenger.protocol.EventName;
+import dev.messenger.protocol.FrameSize;
 import dev.messenger.protocol.RequestRefused;
 import dev.messenger.protocol.ServerEvent;
 import dev.messenger.typing.TypingIndicators;
@@ -70,12 +71,16 @@ public class MessengerEndpoint {
   }
 
   @OnMessage
-  public void text(String frame) {
+  public void text(String frame, Session session) throws IOException {
     if (connection == null) {
       return;
     }
     long start = System.nanoTime();
     connection.touch(start);
+    if (FrameSize.exceeds(frame, config.maxFrameBytes())) {
+      session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "frame too large"));
+      return;
+    }
     DecodeResult decoded = decoders.decoder().decode(frame);
     String eventName = "invalid";
     if (decoded instanceof DecodeResult.Rejected rejected) {

@@ -9,6 +9,7 @@ import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Extension;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -100,15 +101,30 @@ class ValidationIT extends GatewayIT {
     }
   }
 
+  /**
+   * The server closes with 1009 as soon as it sees the size, possibly while the client is still
+   * writing the frame; the TCP reset that follows can then reach the client before the close frame
+   * (close 1006). That is a property of TCP, not of the server, so the test tries a few times with
+   * a frame just over the limit and requires a clean 1009 at least once, and nothing but 1009 or
+   * 1006.
+   */
   @Test
   void framesOverTheLimitAreClosedWith1009() throws Exception {
-    String alice = user("alice");
-    try (WsClient client = connect(alice)) {
-      client.sendRaw(
-          "{\"event\":\"typing_start\",\"data\":{\"chatId\":\"" + "x".repeat(70_000) + "\"}}");
-      CloseReason reason = client.awaitClose();
-      assertEquals(CloseReason.CloseCodes.TOO_BIG.getCode(), reason.getCloseCode().getCode());
+    String frame =
+        "{\"event\":\"typing_start\",\"data\":{\"chatId\":\"" + "x".repeat(65_536) + "\"}}";
+    List<Integer> codes = new ArrayList<>();
+    for (int attempt = 0; attempt < 5 && !codes.contains(1009); attempt++) {
+      try (WsClient client = connect(user("alice"))) {
+        try {
+          client.sendRaw(frame);
+        } catch (IllegalStateException resetWhileWriting) {
+          // the server closed before the last bytes left; the close code tells what happened
+        }
+        codes.add(client.awaitClose().getCloseCode().getCode());
+      }
     }
+    assertTrue(codes.contains(CloseReason.CloseCodes.TOO_BIG.getCode()), codes::toString);
+    assertTrue(codes.stream().allMatch(c -> c == 1009 || c == 1006), codes::toString);
   }
 
   @Test
