@@ -89,7 +89,12 @@ async function signIn(page, user) {
   await page.goto(BASE_URL);
   await page.getByLabel('User id').fill(user);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('#connection-status', { hasText: 'Connected' }).waitFor();
+  const refusal = await until('signed in and connected, or refused', async () => {
+    const error = await page.locator('#sign-in-error').textContent();
+    if (error) return error;
+    return (await page.locator('#connection-status').textContent()) === 'Connected' ? 'connected' : null;
+  });
+  if (refusal !== 'connected') throw new Error(`sign-in refused: ${refusal}`);
   await page.locator('#me', { hasText: exact(user) }).waitFor();
 }
 
@@ -302,7 +307,7 @@ await step('a RATE_LIMITED refusal is shown with its retry time; the failed mess
   const banner = a.page.locator('#error-text');
   await until('the refusal is shown', () => banner.isVisible());
   const text = await banner.textContent();
-  const match = /^RATE_LIMITED: .+ Try again in (\d+\.\d) s\.$/.exec(text);
+  const match = /^RATE_LIMITED: .+ \(try again in (\d+\.\d) s\)$/.exec(text);
   if (!match) throw new Error(`banner says ${JSON.stringify(text)}`);
   const failedMessage = a.page.locator('#messages > li.failed').first();
   await failedMessage.locator('.state', { hasText: 'Not sent: rate limited' }).waitFor();

@@ -64,7 +64,7 @@ export function clearError() {
 export function errorText(code, message, retryAfterMs) {
   let text = `${code}: ${message}`;
   if (typeof retryAfterMs === 'number') {
-    text += ` Try again in ${(retryAfterMs / 1000).toFixed(1)} s.`;
+    text += ` (try again in ${(retryAfterMs / 1000).toFixed(1)} s)`;
   }
   return text;
 }
