@@ -40,9 +40,12 @@ public class DevKeyGuard {
     REFUSE
   }
 
+  private volatile boolean developmentKeyInUse;
+
   @PostConstruct
   void check() {
     Decision decision = decide(config.production(), configuredKeyPem());
+    developmentKeyInUse = decision != Decision.OK;
     if (decision == Decision.OK) {
       return;
     }
@@ -56,6 +59,11 @@ public class DevKeyGuard {
     }
     LOG.warning(
         "*** Development JWT key in use: anyone can mint tokens for it. Never expose this server. ***");
+  }
+
+  /** True when tokens are verified with the development key (whose private half is public). */
+  public boolean developmentKeyInUse() {
+    return developmentKeyInUse;
   }
 
   /** No configured key means MP JWT falls back to the bundled development key. */

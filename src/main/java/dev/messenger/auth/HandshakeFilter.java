@@ -1,46 +1,88 @@
 package dev.messenger.auth;
 
+import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.ConnectionLimits.Admission;
 import dev.messenger.connection.ConnectionRegistry;
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.security.Principal;
+import java.util.Optional;
 
 /**
- * Gate in front of the WebSocket upgrade: refuses unauthenticated handshakes with 401 (some servers
- * would otherwise answer 200 without upgrading) and over-limit ones with 429, before any socket
- * exists.
+ * Gate in front of the WebSocket upgrade, in this order: a foreign browser origin gets 403, a
+ * handshake without a valid ticket or bearer token 401, one over the connection limits 429, all
+ * before any socket exists (some servers would otherwise answer 200 without upgrading).
+ *
+ * <p>Why the filter authenticates tickets itself: {@code /messenger} is deliberately NOT under the
+ * web.xml security constraint, because a constrained URL makes the container answer 401 to a
+ * browser's ticket handshake (which has no Authorization header) before any application code runs.
+ * JWT validation stays with MicroProfile JWT: on an unconstrained URL both Open Liberty and Payara
+ * still authenticate a request that carries {@code Authorization: Bearer} and expose the token as
+ * the user principal (Liberty does so because {@code webAppSecurity
+ * useAuthenticationDataForUnprotectedResource} is on by default), so this filter only reads {@link
+ * HttpServletRequest#getUserPrincipal()}. A ticket caller is passed on as a {@link TicketPrincipal}
+ * through a request wrapper, which the endpoint's configurator reads like a JWT principal.
  */
 @WebFilter(urlPatterns = "/messenger", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
   private static final int SWITCHING_PROTOCOLS = 101;
   private static final int TOO_MANY_REQUESTS = 429;
+  static final String TICKET_PARAMETER = "ticket";
 
   @EJB ConnectionRegistry registry;
+  @Inject WsTickets tickets;
+  @Inject MessengerConfig config;
+
+  private OriginPolicy origins;
+
+  @Override
+  public void init() throws ServletException {
+    origins = new OriginPolicy(config.allowedOrigins().orElse(""));
+  }
 
   @Override
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    String userId = UserIds.of(request.getUserPrincipal());
-    if (userId == null) {
+    // Before authentication, so a hostile page cannot even spend a ticket it got hold of.
+    if (!origins.allows(
+        request.getHeader("Origin"), request.getScheme(), request.getHeader("Host"))) {
+      refuse(
+          response,
+          HttpServletResponse.SC_FORBIDDEN,
+          "FORBIDDEN_ORIGIN",
+          "this origin may not open the socket");
+      return;
+    }
+    Optional<Principal> caller = authenticate(request);
+    if (caller.isEmpty()) {
+      boolean ticket = request.getParameterValues(TICKET_PARAMETER) != null;
       refuse(
           response,
           HttpServletResponse.SC_UNAUTHORIZED,
           "UNAUTHORIZED",
-          "a valid bearer token is required");
+          ticket
+              ? "the ticket is unknown, expired or already used"
+              : "a valid bearer token or ticket is required");
       return;
     }
+    Principal principal = caller.get();
+    HttpServletRequest onward =
+        principal instanceof TicketPrincipal ? new TicketRequest(request, principal) : request;
     if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-      chain.doFilter(request, response);
+      chain.doFilter(onward, response);
       return;
     }
+    String userId = UserIds.of(principal);
     Admission admission = registry.admit(userId);
     if (admission instanceof Admission.Refused refused) {
       refuse(response, TOO_MANY_REQUESTS, "TOO_MANY_CONNECTIONS", refused.reason().text());
@@ -48,12 +90,51 @@ public class HandshakeFilter extends HttpFilter {
     }
     boolean upgraded = false;
     try {
-      chain.doFilter(request, response);
+      chain.doFilter(onward, response);
       upgraded = response.getStatus() == SWITCHING_PROTOCOLS;
     } finally {
       if (!upgraded) {
         registry.aborted(userId);
       }
+    }
+  }
+
+  /**
+   * A {@code ticket} query parameter decides alone (a bad ticket is refused even when a bearer
+   * token is also present); otherwise the container's JWT principal. Tokens in the URL ({@code
+   * ?token=}, {@code ?access_token=}) are never read: URLs end up in logs and browser history.
+   */
+  private Optional<Principal> authenticate(HttpServletRequest request) {
+    String[] ticket = request.getParameterValues(TICKET_PARAMETER);
+    if (ticket != null) {
+      if (ticket.length != 1) {
+        return Optional.empty();
+      }
+      return tickets
+          .redeem(ticket[0])
+          .map(holder -> new TicketPrincipal(holder.userId(), holder.tokenExpiresAtMs()));
+    }
+    Principal principal = request.getUserPrincipal();
+    return UserIds.of(principal) == null ? Optional.empty() : Optional.of(principal);
+  }
+
+  /** Shows the ticket's user to the WebSocket container as the request's principal. */
+  private static final class TicketRequest extends HttpServletRequestWrapper {
+    private final Principal principal;
+
+    TicketRequest(HttpServletRequest request, Principal principal) {
+      super(request);
+      this.principal = principal;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+      return principal;
+    }
+
+    @Override
+    public String getRemoteUser() {
+      return principal.getName();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.messenger.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -101,6 +102,30 @@ public class MessengerConfig {
   @ConfigProperty(name = "messenger.websocket.compression")
   boolean compression;
 
+  @Inject
+  @ConfigProperty(name = "messenger.websocket.allowed-origins")
+  Optional<String> allowedOrigins;
+
+  @Inject
+  @ConfigProperty(name = "messenger.tickets.ttl-ms")
+  long ticketTtlMs;
+
+  @Inject
+  @ConfigProperty(name = "messenger.tickets.max-per-user")
+  int ticketsMaxPerUser;
+
+  @Inject
+  @ConfigProperty(name = "messenger.dev.private-key.location")
+  Optional<String> devPrivateKeyLocation;
+
+  @Inject
+  @ConfigProperty(name = "messenger.dev.token-ttl-ms")
+  long devTokenTtlMs;
+
+  @Inject
+  @ConfigProperty(name = "mp.jwt.verify.issuer")
+  String jwtIssuer;
+
   public boolean production() {
     return production;
   }
@@ -187,5 +212,31 @@ public class MessengerConfig {
 
   public boolean compression() {
     return compression;
+  }
+
+  /** Comma-separated browser origins allowed to open the socket; empty means same origin only. */
+  public Optional<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  public Duration ticketTtl() {
+    return Duration.ofMillis(ticketTtlMs);
+  }
+
+  public int ticketsMaxPerUser() {
+    return ticketsMaxPerUser;
+  }
+
+  /** URL of the development private key; absent on a server that has none. */
+  public Optional<String> devPrivateKeyLocation() {
+    return devPrivateKeyLocation;
+  }
+
+  public Duration devTokenTtl() {
+    return Duration.ofMillis(devTokenTtlMs);
+  }
+
+  public String jwtIssuer() {
+    return jwtIssuer;
   }
 }

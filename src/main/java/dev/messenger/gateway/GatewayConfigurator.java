@@ -1,7 +1,11 @@
 package dev.messenger.gateway;
 
+import dev.messenger.auth.UserIds;
 import jakarta.websocket.Extension;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.security.Principal;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -10,6 +14,25 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * reads MicroProfile Config directly.
  */
 public class GatewayConfigurator extends ServerEndpointConfig.Configurator {
+
+  /**
+   * Hands the handshake's user (a JWT's {@code sub}, or a ticket's user, as admitted by {@code
+   * HandshakeFilter}) to the endpoint. Since WebSocket 2.1 these user properties are a copy per
+   * connection, and they become the session's user properties.
+   */
+  @Override
+  public void modifyHandshake(
+      ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+    Principal principal = request.getUserPrincipal();
+    String userId = UserIds.of(principal);
+    if (userId != null) {
+      config.getUserProperties().put(UserIds.USER_ID_PROPERTY, userId);
+      Long expiresAt = UserIds.tokenExpiresAtMs(principal);
+      if (expiresAt != null) {
+        config.getUserProperties().put(UserIds.TOKEN_EXPIRES_AT_PROPERTY, expiresAt);
+      }
+    }
+  }
 
   /** permessage-deflate costs memory and CPU per connection: only when configured. */
   @Override

@@ -52,7 +52,7 @@ public class MessengerEndpoint {
 
   @OnOpen
   public void open(Session session) throws IOException {
-    String userId = UserIds.of(session.getUserPrincipal());
+    String userId = (String) session.getUserProperties().get(UserIds.USER_ID_PROPERTY);
     if (userId == null) {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
       return;

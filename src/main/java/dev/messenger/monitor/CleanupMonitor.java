@@ -1,5 +1,6 @@
 package dev.messenger.monitor;
 
+import dev.messenger.auth.WsTickets;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.Connection;
 import dev.messenger.connection.ConnectionRegistry;
@@ -39,6 +40,7 @@ public class CleanupMonitor {
   @Inject TypingIndicators typing;
   @Inject LocalSubscriptions subscriptions;
   @Inject GatewayMetrics metrics;
+  @Inject WsTickets tickets;
   @EJB ConnectionRegistry registry;
   @EJB RateLimiter rateLimiter;
 
@@ -73,6 +75,7 @@ public class CleanupMonitor {
         rateLimiter.evictIdle();
       }
       registry.expirePendingHandshakes();
+      tickets.purgeExpired();
       if (schedule.due("report", now, config.reportInterval())) {
         report(now);
       }

@@ -8,9 +8,11 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The REST API and server URLs as the tests use them. */
@@ -25,6 +27,19 @@ public final class Api {
 
   public URI socket() {
     return URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/messenger");
+  }
+
+  /** The socket URL a browser opens with a one-time ticket. */
+  public URI socketWithQuery(String name, String value) {
+    return URI.create(
+        socket() + "?" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+  }
+
+  /** Trades {@code token} for a WebSocket ticket; fails the test unless it is issued. */
+  public String ticket(String token) {
+    HttpResponse<String> response = post("api/ws-tickets", token, "");
+    assertEquals(201, response.statusCode(), response::body);
+    return json(response.body()).getString("ticket");
   }
 
   public URI uri(String path) {

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -23,13 +24,21 @@ public final class RawHandshake implements AutoCloseable {
   }
 
   public static RawHandshake open(URI ws, String token) throws IOException {
+    return open(ws, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+  }
+
+  /** A handshake with exactly these extra headers (e.g. Origin); {@code ws} may have a query. */
+  public static RawHandshake open(URI ws, Map<String, String> headers) throws IOException {
     Socket socket = new Socket(ws.getHost(), ws.getPort());
     socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
+    StringBuilder extra = new StringBuilder();
+    headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     String request =
         "GET "
-            + ws.getPath()
+            + ws.getRawPath()
+            + (ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery())
             + " HTTP/1.1\r\nHost: "
             + ws.getHost()
             + ":"
@@ -38,7 +47,7 @@ public final class RawHandshake implements AutoCloseable {
             + "Sec-WebSocket-Key: "
             + Base64.getEncoder().encodeToString(nonce)
             + "\r\n"
-            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+            + extra
             + "\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
