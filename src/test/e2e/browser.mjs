@@ -52,18 +52,33 @@ async function newUserPage(label) {
 const a = await newUserPage('alice');
 const b = await newUserPage('bob');
 
-let failed = false;
-async function step(name, fn) {
-  if (failed) return;
+// Bob's sockets pass through Playwright, so that a step can cut one as a failing network would.
+let bobSocket = null;
+await b.page.routeWebSocket(/\/messenger\?/, (page) => {
+  bobSocket = { page, server: page.connectToServer() };
+});
+
+let failed = 0;
+let passed = 0;
+let blocked = false;
+/**
+ * Runs one scenario step. A failed step is reported and the next ones still run (they do not depend
+ * on each other's success), unless it is {@code required} by everything after it.
+ */
+async function step(name, fn, { required = false } = {}) {
+  if (blocked) return;
   const started = Date.now();
   try {
     await fn();
+    passed++;
     console.log(`ok - ${name} (${Date.now() - started} ms)`);
   } catch (e) {
-    failed = true;
+    failed++;
+    blocked = required;
     console.log(`not ok - ${name}\n${e.stack || e}`);
-    await a.page.screenshot({ path: join(SCREENSHOTS, 'failure-alice.png') }).catch(() => {});
-    await b.page.screenshot({ path: join(SCREENSHOTS, 'failure-bob.png') }).catch(() => {});
+    const slug = name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+    await a.page.screenshot({ path: join(SCREENSHOTS, `failure-${slug}-alice.png`) }).catch(() => {});
+    await b.page.screenshot({ path: join(SCREENSHOTS, `failure-${slug}-bob.png`) }).catch(() => {});
   }
 }
 
@@ -152,7 +167,7 @@ await step('alice and bob sign in with development tokens and connect', async ()
   // The token is kept for the tab only and never put in a URL.
   const stored = await a.page.evaluate(() => sessionStorage.getItem('messenger.session'));
   if (!JSON.parse(stored).token) throw new Error('no token in the session');
-});
+}, { required: true });
 
 await step('alice creates a chat with bob; bob finds it in his list', async () => {
   await a.page.getByLabel('Name (optional)').fill(chatName);
@@ -161,7 +176,7 @@ await step('alice creates a chat with bob; bob finds it in his list', async () =
   await a.page.locator('#chat-title', { hasText: exact(chatName) }).waitFor();
   await openChat(b.page, chatName);
   await b.page.locator('#empty-chat').waitFor();
-});
+}, { required: true });
 
 await step('a message is shown at once, confirmed by message_sent, and arrives live for bob', async () => {
   await send(a.page, 'Hello Bob');
@@ -282,6 +297,27 @@ await step('bob loses the connection while alice sends; after the reconnect he h
   }
 });
 
+await step('bob\'s socket is cut; the page reconnects with back-off and misses nothing', async () => {
+  await b.page.evaluate(() => {
+    window.statusLog = [];
+    new MutationObserver(() => window.statusLog.push(document.getElementById('connection-status').textContent))
+      .observe(document.getElementById('connection-status'), { childList: true, characterData: true, subtree: true });
+  });
+  const cut = bobSocket;
+  cut.server.close({ code: 1001, reason: 'cut by the test' });
+  cut.page.close({ code: 1001, reason: 'cut by the test' });
+  await sendConfirmed(a.page, 'Sent during the cut');
+  await until('bob is connected on a new socket', async () =>
+    bobSocket !== cut && (await b.page.locator('#connection-status').textContent()) === 'Connected',
+  );
+  await message(b.page, 'Sent during the cut').waitFor();
+  const log = await b.page.evaluate(() => window.statusLog);
+  if (!log.some((s) => /^Reconnecting in \d+ s…$/.test(s))) throw new Error(`status went ${log.join(' > ')}`);
+  await b.page.waitForTimeout(1000);
+  const count = await message(b.page, 'Sent during the cut').count();
+  if (count !== 1) throw new Error(`shown ${count} times`);
+});
+
 await step('bob reads older history by scrolling to the top', async () => {
   await openChat(b.page, HISTORY_CHAT);
   await message(b.page, `h-${HISTORY_SIZE - 1}`).waitFor();
@@ -309,10 +345,13 @@ await step('a RATE_LIMITED refusal is shown with its retry time; the failed mess
   const text = await banner.textContent();
   const match = /^RATE_LIMITED: .+ \(try again in (\d+\.\d) s\)$/.exec(text);
   if (!match) throw new Error(`banner says ${JSON.stringify(text)}`);
-  const failedMessage = a.page.locator('#messages > li.failed').first();
-  await failedMessage.locator('.state', { hasText: 'Not sent: rate limited' }).waitFor();
+  const firstRefused = a.page
+    .locator('#messages > li.failed', { has: a.page.locator('.state', { hasText: 'Not sent: rate limited' }) })
+    .first();
+  await firstRefused.waitFor();
   await a.page.screenshot({ path: join(SCREENSHOTS, 'rate-limited.png') });
-  const failedText = await failedMessage.locator('.content').textContent();
+  const failedText = await firstRefused.locator('.content').textContent();
+  const failedMessage = message(a.page, failedText);
 
   await a.page.waitForTimeout(Number(match[1]) * 1000 + 500);
   await a.page.getByRole('button', { name: 'Dismiss the error' }).click();
@@ -327,5 +366,5 @@ await step('no script error happened on either page', async () => {
 });
 
 await browser.close();
-console.log(failed ? 'browser scenarios FAILED' : 'browser scenarios passed');
-process.exit(failed ? 1 : 0);
+console.log(`browser scenarios: ${passed} passed, ${failed} failed${blocked ? ' (stopped early)' : ''}`);
+process.exit(failed || blocked ? 1 : 0);
