@@ -1,6 +1,5 @@
 package dev.messenger.auth;
 
-import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.ConnectionLimits.Admission;
 import dev.messenger.connection.ConnectionRegistry;
 import jakarta.ejb.EJB;
@@ -23,14 +22,16 @@ import java.util.Optional;
  * before any socket exists (some servers would otherwise answer 200 without upgrading).
  *
  * <p>Why the filter authenticates tickets itself: {@code /messenger} is deliberately NOT under the
- * web.xml security constraint, because a constrained URL makes the container answer 401 to a
+ * web.xml security constraint, because on a constrained URL the container answers 401 to a
  * browser's ticket handshake (which has no Authorization header) before any application code runs.
- * JWT validation stays with MicroProfile JWT: on an unconstrained URL both Open Liberty and Payara
- * still authenticate a request that carries {@code Authorization: Bearer} and expose the token as
- * the user principal (Liberty does so because {@code webAppSecurity
- * useAuthenticationDataForUnprotectedResource} is on by default), so this filter only reads {@link
- * HttpServletRequest#getUserPrincipal()}. A ticket caller is passed on as a {@link TicketPrincipal}
- * through a request wrapper, which the endpoint's configurator reads like a JWT principal.
+ * JWT validation stays with MicroProfile JWT: on an unconstrained URL the server still validates a
+ * bearer token that is sent and exposes it as the user principal, so this filter only reads {@link
+ * HttpServletRequest#getUserPrincipal()}. Open Liberty does so because {@code webAppSecurity
+ * useAuthenticationDataForUnprotectedResource} is on (server.xml states it; AuthIT proves it, bad
+ * tokens included); Payara's MP-JWT mechanism runs on every request as well. No server-specific
+ * code is needed here, so the WAR stays portable. A ticket caller is passed on as a {@link
+ * TicketPrincipal} through a request wrapper, which the endpoint's configurator reads exactly like
+ * a JWT principal.
  */
 @WebFilter(urlPatterns = "/messenger", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -40,14 +41,7 @@ public class HandshakeFilter extends HttpFilter {
 
   @EJB ConnectionRegistry registry;
   @Inject WsTickets tickets;
-  @Inject MessengerConfig config;
-
-  private OriginPolicy origins;
-
-  @Override
-  public void init() throws ServletException {
-    origins = new OriginPolicy(config.allowedOrigins().orElse(""));
-  }
+  @Inject OriginPolicy origins;
 
   @Override
   protected void doFilter(

@@ -1,2 +1,6 @@
-/** Who the caller is: JWT principals, the handshake gate, and the development-key guard. */
+/**
+ * Who the caller is: JWT principals, the handshake gate (origin, token or one-time ticket,
+ * connection limits), WebSocket tickets for browsers, development sign-in, and the development-key
+ * guard.
+ */
 package dev.messenger.auth;
