@@ -56,6 +56,34 @@ public final class Api {
     return send(request.build());
   }
 
+  /** A request with any body and content type (null token: none sent). */
+  public HttpResponse<String> post(
+      String path, String token, String contentType, HttpRequest.BodyPublisher body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).POST(body);
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  /** A GET whose body is kept as bytes (downloads). */
+  public HttpResponse<byte[]> getBytes(String path, String token) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public HttpResponse<String> get(String path, String token) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
