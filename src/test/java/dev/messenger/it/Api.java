@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** The REST API and server URLs as the tests use them. */
 public final class Api {
@@ -72,8 +73,13 @@ public final class Api {
 
   /** A GET whose body is kept as bytes (downloads). */
   public HttpResponse<byte[]> getBytes(String path, String token) {
+    return getBytes(path, token, Map.of());
+  }
+
+  public HttpResponse<byte[]> getBytes(String path, String token, Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+    headers.forEach(request::header);
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -141,6 +142,12 @@ class AttachmentsIT extends GatewayIT {
         own.headers().firstValue("Content-Disposition").orElseThrow());
     String cache = own.headers().firstValue("Cache-Control").orElseThrow();
     assertTrue(cache.contains("private"), cache);
+    // The content never changes: a cached copy is revalidated by its hash.
+    String etag = own.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<byte[]> revalidated =
+        api.getBytes(path, Tokens.valid(alice), Map.of("If-None-Match", etag));
+    assertEquals(304, revalidated.statusCode());
+    assertEquals(0, revalidated.body().length);
     // Not yet sent: for everyone else it does not exist.
     assertEquals(404, api.getBytes(path, Tokens.valid(bob)).statusCode());
 
