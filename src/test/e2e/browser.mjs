@@ -262,7 +262,11 @@ await step('an image is uploaded and shown inline; a text file becomes a downloa
   for await (const chunk of await download.createReadStream()) chunks.push(chunk);
   const text = Buffer.concat(chunks).toString();
   if (text !== 'meeting notes\n') throw new Error(`downloaded content ${JSON.stringify(text)}`);
+  // Tall enough to show the whole conversation in the README's screenshot.
+  await b.page.setViewportSize({ width: 1280, height: 1100 });
+  await b.page.locator('#message-scroller').evaluate((s) => (s.scrollTop = s.scrollHeight));
   await b.page.screenshot({ path: join(SCREENSHOTS, 'chat.png') });
+  await b.page.setViewportSize({ width: 1280, height: 820 });
 });
 
 await step('bob loses the connection while alice sends; after the reconnect he has everything once', async () => {
