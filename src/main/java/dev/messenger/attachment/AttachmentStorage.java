@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.logging.Logger;
 
 /**
@@ -80,8 +81,16 @@ public class AttachmentStorage {
     if (ttl <= 0) {
       return 0;
     }
-    long cutoff = clock.millis() - ttl;
-    List<String> removed = attachments.removeOrphans(cutoff, SWEEP_BATCH);
+    return sweep(files, attachments::removeOrphans, clock.millis() - ttl);
+  }
+
+  /**
+   * One sweep: {@code removeRows(cutoff, max)} deletes orphan rows (committing) and returns their
+   * ids; only then are those files deleted. If it fails, no file is touched.
+   */
+  static int sweep(
+      AttachmentFiles files, BiFunction<Long, Integer, List<String>> removeRows, long cutoff) {
+    List<String> removed = removeRows.apply(cutoff, SWEEP_BATCH);
     removed.forEach(files::delete);
     files.sweepIncoming(cutoff);
     return removed.size();
