@@ -3,6 +3,7 @@ package dev.messenger.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -126,6 +127,23 @@ public class MessengerConfig {
   @ConfigProperty(name = "mp.jwt.verify.issuer")
   String jwtIssuer;
 
+  @Inject
+  @ConfigProperty(name = "messenger.attachments.max-bytes")
+  long attachmentsMaxBytes;
+
+  @Inject
+  @ConfigProperty(name = "messenger.attachments.allowed-types")
+  List<String> attachmentsAllowedTypes;
+
+  /** Set by Liberty's server.xml (under the server's output folder); other servers may omit it. */
+  @Inject
+  @ConfigProperty(name = "messenger.attachments.dir")
+  Optional<String> attachmentsDir;
+
+  @Inject
+  @ConfigProperty(name = "messenger.attachments.orphan-ttl-ms")
+  long attachmentsOrphanTtlMs;
+
   public boolean production() {
     return production;
   }
@@ -238,5 +256,22 @@ public class MessengerConfig {
 
   public String jwtIssuer() {
     return jwtIssuer;
+  }
+
+  public long attachmentsMaxBytes() {
+    return attachmentsMaxBytes;
+  }
+
+  public List<String> attachmentsAllowedTypes() {
+    return attachmentsAllowedTypes;
+  }
+
+  public Optional<String> attachmentsDir() {
+    return attachmentsDir.filter(dir -> !dir.isBlank());
+  }
+
+  /** Zero or less: uploads never sent are kept forever. */
+  public Duration attachmentsOrphanTtl() {
+    return Duration.ofMillis(attachmentsOrphanTtlMs);
   }
 }

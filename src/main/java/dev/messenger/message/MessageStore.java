@@ -1,5 +1,7 @@
 package dev.messenger.message;
 
+import dev.messenger.attachment.AttachmentCatalog;
+import dev.messenger.attachment.AttachmentRecord;
 import dev.messenger.chat.ChatStore;
 import dev.messenger.protocol.Attachment;
 import dev.messenger.protocol.ClientEvent;
@@ -41,11 +43,13 @@ public class MessageStore {
   private final EntityManager em;
   private final Clock clock;
   private final ChatStore chats;
+  private final AttachmentCatalog attachments;
 
   public MessageStore(EntityManager em, Clock clock, ChatStore chats) {
     this.em = em;
     this.clock = clock;
     this.chats = chats;
+    this.attachments = new AttachmentCatalog(em);
   }
 
   /**
@@ -91,6 +95,8 @@ public class MessageStore {
     if (earlier.isPresent()) {
       return duplicate(earlier.get());
     }
+    MessageType type = cmd.messageType() == null ? MessageType.TEXT : cmd.messageType();
+    List<AttachmentRecord> files = attachmentsToSend(userId, type, cmd.attachments());
     long seq = nextSeq(chatId);
     // A concurrent resend of the same tempId may have committed while we waited for the chat's row
     // lock.
@@ -102,9 +108,9 @@ public class MessageStore {
 
     long now = clock.millis();
     String content = cmd.content() == null ? "" : cmd.content();
-    MessageType type = cmd.messageType() == null ? MessageType.TEXT : cmd.messageType();
-    List<Attachment> attachments =
-        cmd.attachments() == null ? List.of() : List.copyOf(cmd.attachments());
+    // The metadata is copied into the message (and so into its logged event): history and replay
+    // show it without another query.
+    List<Attachment> metadata = files.stream().map(AttachmentRecord::metadata).toList();
     Message message =
         new Message(
             UUID.randomUUID().toString(),
@@ -112,14 +118,41 @@ public class MessageStore {
             userId,
             content,
             type,
-            EventEncoder.data(attachments),
+            EventEncoder.data(metadata),
             cmd.tempId(),
             now,
             seq);
     em.persist(message);
+    if (!files.isEmpty()) {
+      // The links reference the message row: it must be inserted first.
+      em.flush();
+      attachments.link(message.id(), chatId, files);
+    }
     ServerEvent.NewMessage event = newMessageEvent(message);
     append(chatId, seq, EventName.NEW_MESSAGE, message.id(), event, now);
     return new Sent(ack(message), event, false);
+  }
+
+  /**
+   * The sender's own uploads named in the message, resolved in one query. IMAGE messages take only
+   * images (the decoder already required at least one attachment for IMAGE and FILE).
+   */
+  private List<AttachmentRecord> attachmentsToSend(
+      String userId, MessageType type, List<String> ids) {
+    List<AttachmentRecord> files =
+        attachments.ownedBy(userId, ids == null ? List.of() : List.copyOf(ids));
+    if (type.needsAttachment() && files.isEmpty()) {
+      throw RequestRefused.validation("attachments must not be empty for messageType " + type);
+    }
+    if (type == MessageType.IMAGE) {
+      for (int i = 0; i < files.size(); i++) {
+        if (!files.get(i).contentType().startsWith("image/")) {
+          throw RequestRefused.validation(
+              "attachments[" + i + "] is not an image; IMAGE messages take only images");
+        }
+      }
+    }
+    return files;
   }
 
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
@@ -153,6 +186,7 @@ public class MessageStore {
 
     long now = clock.millis();
     message.markDeleted(now);
+    attachments.unlink(message.id());
     scrubLoggedContent(message.id());
     ServerEvent.MessageDeleted event =
         new ServerEvent.MessageDeleted(
@@ -486,7 +520,11 @@ public class MessageStore {
         message.seq());
   }
 
-  /** Written with JSON-B (null fields omitted), read back with JSON-P field by field. */
+  /**
+   * Written with JSON-B (null fields omitted), read back with JSON-P field by field. Messages
+   * stored before uploads existed hold bare links ({@code url}, {@code name}, optional {@code
+   * contentType} and {@code size}, no {@code id}); they read back the same way.
+   */
   static List<Attachment> decodeAttachments(String json) {
     if (json == null || json.isEmpty()) {
       return List.of();
@@ -500,10 +538,11 @@ public class MessageStore {
       JsonValue size = item.get("size");
       attachments.add(
           new Attachment(
-              item.getString("url", null),
+              item.getString("id", null),
               item.getString("name", null),
+              size instanceof JsonNumber number ? number.longValue() : null,
               item.getString("contentType", null),
-              size instanceof JsonNumber number ? number.longValue() : null));
+              item.getString("url", null)));
     }
     return List.copyOf(attachments);
   }

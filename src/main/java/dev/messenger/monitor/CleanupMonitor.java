@@ -1,5 +1,6 @@
 package dev.messenger.monitor;
 
+import dev.messenger.attachment.AttachmentStorage;
 import dev.messenger.auth.WsTickets;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.Connection;
@@ -20,6 +21,7 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,8 +43,11 @@ public class CleanupMonitor {
   @Inject LocalSubscriptions subscriptions;
   @Inject GatewayMetrics metrics;
   @Inject WsTickets tickets;
+  @Inject AttachmentStorage attachments;
   @EJB ConnectionRegistry registry;
   @EJB RateLimiter rateLimiter;
+
+  private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(10);
 
   private final AtomicBoolean ticking = new AtomicBoolean();
   private final MonitorSchedule schedule = new MonitorSchedule();
@@ -79,10 +84,37 @@ public class CleanupMonitor {
       if (schedule.due("report", now, config.reportInterval())) {
         report(now);
       }
+      sweepAttachments(now);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Monitor tick failed", e);
     } finally {
       ticking.set(false);
+    }
+  }
+
+  /**
+   * Uploads never sent go after their TTL; checking every tenth of it (at most every 10 minutes)
+   * keeps them at most 10% over it without a database query per tick.
+   */
+  private void sweepAttachments(long now) {
+    Duration ttl = config.attachmentsOrphanTtl();
+    if (ttl.isZero() || ttl.isNegative()) {
+      return;
+    }
+    Duration every = ttl.dividedBy(10);
+    if (every.compareTo(MAX_SWEEP_INTERVAL) > 0) {
+      every = MAX_SWEEP_INTERVAL;
+    }
+    if (schedule.due("attachments", now, every)) {
+      try {
+        int removed = attachments.sweepOrphans();
+        if (removed > 0) {
+          LOG.info(() -> "Removed " + removed + " attachments never sent in a message");
+        }
+      } catch (RuntimeException e) {
+        // The database may be down; the other jobs of this tick must still run next time.
+        LOG.log(Level.WARNING, "Attachment sweep failed", e);
+      }
     }
   }
 

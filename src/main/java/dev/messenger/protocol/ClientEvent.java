@@ -10,12 +10,13 @@ public sealed interface ClientEvent {
   /** The wire name of the event, e.g. {@code send_message}. */
   String name();
 
+  /** {@code attachments} are ids of the sender's uploads, distinct, in the order given. */
   record SendMessage(
       String chatId,
       String content,
       MessageType messageType,
       String tempId,
-      List<Attachment> attachments)
+      List<String> attachments)
       implements ClientEvent {
     public String name() {
       return "send_message";

@@ -25,14 +25,13 @@ import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,17 +44,13 @@ public final class FrameDecoder {
   private static final Logger LOG = Logger.getLogger(FrameDecoder.class.getName());
 
   /**
-   * A valid frame nests 4 deep (envelope, data, attachments, attachment); the slack leaves room for
-   * unknown fields of newer clients. Checked while parsing, so a frame of 64 KB of {@code [} costs
-   * 32 tokens, whatever the JSON-P implementation's own limit is.
+   * A valid frame nests 3 deep (envelope, data, attachments); the slack leaves room for unknown
+   * fields of newer clients. Checked while parsing, so a frame of 64 KB of {@code [} costs 32
+   * tokens, whatever the JSON-P implementation's own limit is.
    */
   static final int MAX_DEPTH = 32;
 
   static final int MAX_ECHO_LENGTH = 64;
-  static final int MAX_URL_LENGTH = 2048;
-  static final int MAX_NAME_LENGTH = 255;
-  static final int MAX_CONTENT_TYPE_LENGTH = 255;
-  static final long MAX_ATTACHMENT_SIZE = 1_000_000_000_000L;
 
   private static final String SEND_MESSAGE = "send_message";
 
@@ -143,7 +138,7 @@ public final class FrameDecoder {
       throw new Invalid("content must not be blank");
     }
     checkLength(data.name("content"), content, limits.maxContentLength());
-    List<Attachment> attachments = attachments(data);
+    List<String> attachments = attachments(data);
     if (type.needsAttachment() && attachments.isEmpty()) {
       throw new Invalid("attachments must not be empty for messageType " + type);
     }
@@ -184,7 +179,8 @@ public final class FrameDecoder {
     throw new Invalid("messageType must be one of TEXT, IMAGE, FILE");
   }
 
-  private List<Attachment> attachments(Fields data) {
+  /** Attachment ids: strings like every other id, each at most once. */
+  private List<String> attachments(Fields data) {
     JsonValue value = data.get("attachments");
     if (value == null) {
       return List.of();
@@ -196,69 +192,21 @@ public final class FrameDecoder {
     if (array.size() > limits.maxAttachments()) {
       throw new Invalid("attachments must have at most " + limits.maxAttachments() + " items");
     }
-    List<Attachment> attachments = new ArrayList<>(array.size());
+    Set<String> ids = new LinkedHashSet<>();
     for (int i = 0; i < array.size(); i++) {
       JsonValue item = array.get(i);
-      if (item.getValueType() != ValueType.OBJECT) {
-        throw new Invalid("attachments[" + i + "] must be an object");
+      String field = "attachments[" + i + "]";
+      if (item.getValueType() != ValueType.STRING) {
+        throw new Invalid(field + " must be a string (an attachment id)");
       }
-      attachments.add(attachment(new Fields(item.asJsonObject(), "attachments[" + i + "].")));
-    }
-    return List.copyOf(attachments);
-  }
-
-  private Attachment attachment(Fields fields) {
-    String url = requiredText(fields, "url", MAX_URL_LENGTH);
-    checkHttpUrl(fields.name("url"), url);
-    String name = requiredText(fields, "name", MAX_NAME_LENGTH);
-    String contentType = fields.string("contentType");
-    if (contentType != null) {
-      checkLength(fields.name("contentType"), contentType, MAX_CONTENT_TYPE_LENGTH);
-      if (!isMediaType(contentType)) {
-        throw new Invalid(fields.name("contentType") + " must look like type/subtype");
+      String id = ((JsonString) item).getString();
+      checkStorable(field, id);
+      checkText(field, id, limits.maxIdLength());
+      if (!ids.add(id)) {
+        throw new Invalid(field + " repeats an earlier attachment");
       }
     }
-    Long size = nonNegativeInteger(fields, "size", MAX_ATTACHMENT_SIZE);
-    return new Attachment(url, name, contentType, size);
-  }
-
-  private static void checkHttpUrl(String field, String url) {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      // The exception's message quotes the whole URL back; the field name is enough.
-      throw new Invalid(field + " must be an absolute http or https URL");
-    }
-    String scheme = uri.getScheme();
-    boolean http = "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
-    if (!uri.isAbsolute() || !http || uri.getHost() == null) {
-      throw new Invalid(field + " must be an absolute http or https URL");
-    }
-  }
-
-  /** {@code type/subtype}, each an RFC 9110 token; parameters after {@code ;} are allowed. */
-  private static boolean isMediaType(String value) {
-    int semicolon = value.indexOf(';');
-    String essence = (semicolon < 0 ? value : value.substring(0, semicolon)).strip();
-    int slash = essence.indexOf('/');
-    return slash > 0
-        && isToken(essence.substring(0, slash))
-        && isToken(essence.substring(slash + 1));
-  }
-
-  private static boolean isToken(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-      if (!alnum && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
-        return false;
-      }
-    }
-    return true;
+    return List.copyOf(ids);
   }
 
   private String emoji(Fields data) {

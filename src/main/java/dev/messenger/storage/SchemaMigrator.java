@@ -23,7 +23,8 @@ import org.flywaydb.core.api.resource.LoadableResource;
  */
 public class SchemaMigrator {
   /** Every migration, oldest first. Add new files here too. */
-  public static final List<String> MIGRATIONS = List.of("V1__messenger_schema.sql");
+  public static final List<String> MIGRATIONS =
+      List.of("V1__messenger_schema.sql", "V2__attachments.sql");
 
   static final String LOCATION = "db/migration";
 

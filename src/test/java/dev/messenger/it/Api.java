@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /** The REST API and server URLs as the tests use them. */
 public final class Api {
@@ -69,6 +70,39 @@ public final class Api {
       request.header("Authorization", "Bearer " + token);
     }
     return send(request.build());
+  }
+
+  /** A request with any body and content type (null token: none sent). */
+  public HttpResponse<String> post(
+      String path, String token, String contentType, HttpRequest.BodyPublisher body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).POST(body);
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  /** A GET whose body is kept as bytes (downloads). */
+  public HttpResponse<byte[]> getBytes(String path, String token) {
+    return getBytes(path, token, Map.of());
+  }
+
+  public HttpResponse<byte[]> getBytes(String path, String token, Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+    headers.forEach(request::header);
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public HttpResponse<String> get(String path, String token) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -55,35 +54,6 @@ class MessagingIT extends GatewayIT {
       aliceClient.expect("message_sent");
       assertEquals(
           "not joined, still a member", bobClient.expect("new_message").getString("content"));
-    }
-  }
-
-  @Test
-  void attachmentsTravelWithTheMessage() {
-    String alice = user("alice");
-    String bob = user("bob");
-    String chat = api.createChat(alice, bob);
-    try (WsClient aliceClient = connect(alice);
-        WsClient bobClient = joined(bob, chat)) {
-      aliceClient.send(
-          "send_message",
-          text(chat, "a picture", "t-img")
-              .add("messageType", "IMAGE")
-              .add(
-                  "attachments",
-                  Json.createArrayBuilder()
-                      .add(
-                          data()
-                              .add("url", "https://files.example/cat.png")
-                              .add("name", "cat.png")
-                              .add("contentType", "image/png")
-                              .add("size", 1234))));
-      aliceClient.expect("message_sent");
-      JsonObject message = bobClient.expect("new_message");
-      assertEquals("IMAGE", message.getString("messageType"));
-      JsonObject attachment = message.getJsonArray("attachments").getJsonObject(0);
-      assertEquals("https://files.example/cat.png", attachment.getString("url"));
-      assertEquals(1234, attachment.getInt("size"));
     }
   }
 

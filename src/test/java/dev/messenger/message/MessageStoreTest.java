@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.messenger.attachment.AttachmentCatalog;
+import dev.messenger.attachment.AttachmentRecord;
 import dev.messenger.chat.ChatStore;
 import dev.messenger.protocol.Attachment;
 import dev.messenger.protocol.ClientEvent;
@@ -34,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 class MessageStoreTest {
   private static final Instant START = Instant.parse("2025-03-04T05:06:07.000Z");
@@ -72,6 +75,21 @@ class MessageStoreTest {
     return new ClientEvent.SendMessage(chatId, content, MessageType.TEXT, tempId, List.of());
   }
 
+  /** An upload's metadata, as the REST upload stores it (the bytes do not matter here). */
+  private AttachmentRecord upload(String user, String name, String contentType) {
+    AttachmentRecord record =
+        new AttachmentRecord(
+            UUID.randomUUID().toString(), user, name, contentType, 1234, "ab".repeat(32), 1L);
+    db.txRun(em -> new AttachmentCatalog(em).add(record));
+    return record;
+  }
+
+  private MessageStore.Sent sendWith(
+      String user, MessageType type, String tempId, AttachmentRecord... files) {
+    List<String> ids = java.util.Arrays.stream(files).map(AttachmentRecord::id).toList();
+    return store(s -> s.send(user, new ClientEvent.SendMessage(chatId, "look", type, tempId, ids)));
+  }
+
   private long count(String sql, Object... args) {
     return db.queryLong(sql, args);
   }
@@ -107,24 +125,120 @@ class MessageStoreTest {
   }
 
   @OnEachDatabase
-  void attachmentsRoundTrip(TestDatabase.Kind kind) {
+  void attachmentsAreResolvedToTheirMetadataEverywhere(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);
-    List<Attachment> attachments =
+    AttachmentRecord png = upload(alice, "a.png", "image/png");
+    AttachmentRecord jpeg = upload(alice, "b.jpg", "image/jpeg");
+    MessageStore.Sent sent = sendWith(alice, MessageType.IMAGE, "img", jpeg, png);
+
+    List<Attachment> expected =
         List.of(
-            new Attachment("https://files.example/a.png", "a.png", "image/png", 1234L),
-            new Attachment("https://files.example/b", "b", null, null));
-    MessageStore.Sent sent =
-        store(
-            s ->
-                s.send(
-                    alice,
-                    new ClientEvent.SendMessage(
-                        chatId, "", MessageType.IMAGE, "img", attachments)));
-    assertEquals(attachments, sent.event().attachments());
+            new Attachment(
+                jpeg.id(), "b.jpg", 1234L, "image/jpeg", "/api/attachments/" + jpeg.id()),
+            new Attachment(png.id(), "a.png", 1234L, "image/png", "/api/attachments/" + png.id()));
+    assertEquals(expected, sent.event().attachments());
     MessageStore.HistoryMessage stored =
         store(s -> s.history(bob, chatId, null, 10)).messages().get(0);
-    assertEquals(attachments, stored.attachments());
+    assertEquals(expected, stored.attachments());
     assertEquals(MessageType.IMAGE, stored.messageType());
+    // Replay sends the logged payload: it must carry the same metadata.
+    JsonObject logged = json(payloadAt(1)).getJsonArray("attachments").getJsonObject(0);
+    assertEquals(jpeg.id(), logged.getString("id"));
+    assertEquals("/api/attachments/" + jpeg.id(), logged.getString("url"));
+    assertEquals(1234, logged.getInt("size"));
+    assertEquals(
+        2,
+        count(
+            "SELECT COUNT(*) FROM message_attachments WHERE message_id = ? AND chat_id = ?",
+            sent.ack().messageId(),
+            chatId));
+    // A resend answers with the same metadata and links nothing twice.
+    assertEquals(
+        expected, sendWith(alice, MessageType.IMAGE, "img", jpeg, png).event().attachments());
+    assertEquals(2, count("SELECT COUNT(*) FROM message_attachments WHERE chat_id = ?", chatId));
+  }
+
+  @OnEachDatabase
+  void onlyTheSendersOwnUploadsMayBeSent(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    AttachmentRecord mine = upload(alice, "mine.pdf", "application/pdf");
+    AttachmentRecord bobs = upload(bob, "bobs.pdf", "application/pdf");
+
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "attachments[1] not found",
+        () -> sendWith(alice, MessageType.FILE, "t1", mine, bobs));
+    assertRefused(
+        ErrorCode.NOT_FOUND,
+        "attachments[0] not found",
+        () ->
+            store(
+                s ->
+                    s.send(
+                        alice,
+                        new ClientEvent.SendMessage(
+                            chatId,
+                            "x",
+                            MessageType.FILE,
+                            "t2",
+                            List.of(UUID.randomUUID().toString())))));
+    assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
+    assertEquals(0, count("SELECT COUNT(*) FROM message_attachments WHERE chat_id = ?", chatId));
+    assertEquals(0, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+  }
+
+  @OnEachDatabase
+  void imageMessagesTakeOnlyImagesAndAttachmentMessagesNeedOne(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    AttachmentRecord png = upload(alice, "a.png", "image/png");
+    AttachmentRecord pdf = upload(alice, "a.pdf", "application/pdf");
+    assertRefused(
+        ErrorCode.VALIDATION,
+        "attachments[1] is not an image; IMAGE messages take only images",
+        () -> sendWith(alice, MessageType.IMAGE, "t1", png, pdf));
+    assertRefused(
+        ErrorCode.VALIDATION,
+        "attachments must not be empty for messageType FILE",
+        () -> sendWith(alice, MessageType.FILE, "t2"));
+    // FILE and TEXT take any type.
+    assertEquals(2, sendWith(alice, MessageType.FILE, "t3", png, pdf).event().attachments().size());
+    assertEquals(1, sendWith(alice, MessageType.TEXT, "t4", pdf).event().attachments().size());
+  }
+
+  @OnEachDatabase
+  void oneUploadMayBeSentInSeveralMessagesAndChats(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    AttachmentRecord png = upload(alice, "a.png", "image/png");
+    String first = sendWith(alice, MessageType.IMAGE, "t1", png).ack().messageId();
+    String second = sendWith(alice, MessageType.IMAGE, "t2", png).ack().messageId();
+    String otherChat =
+        db.tx(em -> new ChatStore(em, clock).create(alice, "other", List.of("carol"))).id();
+    store(
+        s ->
+            s.send(
+                alice,
+                new ClientEvent.SendMessage(
+                    otherChat, "", MessageType.IMAGE, "t3", List.of(png.id()))));
+    assertNotEquals(first, second);
+    assertEquals(
+        3, count("SELECT COUNT(*) FROM message_attachments WHERE attachment_id = ?", png.id()));
+    assertEquals(
+        2,
+        count(
+            "SELECT COUNT(DISTINCT chat_id) FROM message_attachments WHERE attachment_id = ?",
+            png.id()));
+  }
+
+  @Test
+  void attachmentsStoredBeforeUploadsExistedStillRead() {
+    assertEquals(
+        List.of(
+            new Attachment(null, "a.png", 1234L, "image/png", "https://files.example/a.png"),
+            new Attachment(null, "b", null, null, "https://files.example/b")),
+        MessageStore.decodeAttachments(
+            "[{\"contentType\":\"image/png\",\"name\":\"a.png\",\"size\":1234,"
+                + "\"url\":\"https://files.example/a.png\"},"
+                + "{\"name\":\"b\",\"url\":\"https://files.example/b\"}]"));
   }
 
   @OnEachDatabase
@@ -208,7 +322,7 @@ class MessageStoreTest {
   @OnEachDatabase
   void deleteScrubsEarlierEventsAndCannotBeRepeated(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);
-    List<Attachment> files = List.of(new Attachment("https://f/x", "x", null, null));
+    List<String> files = List.of(upload(alice, "x.pdf", "application/pdf").id());
     String id =
         store(
                 s ->
@@ -242,6 +356,8 @@ class MessageStoreTest {
         0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND content IS NOT NULL", id));
     assertEquals(
         0, count("SELECT COUNT(*) FROM messages WHERE id = ? AND attachments IS NOT NULL", id));
+    // Chat members lose access to the files of a deleted message.
+    assertEquals(0, count("SELECT COUNT(*) FROM message_attachments WHERE message_id = ?", id));
 
     assertRefused(
         ErrorCode.NOT_FOUND,

@@ -54,7 +54,8 @@ class EventEncoderTest {
             "u1",
             "",
             MessageType.IMAGE,
-            List.of(new Attachment("https://x.io/a.png", "a.png", null, null)),
+            // A link stored before uploads existed: no id, no size.
+            List.of(new Attachment(null, "a.png", null, null, "https://x.io/a.png")),
             "2025-01-02T03:04:05Z",
             null,
             3);
@@ -63,7 +64,7 @@ class EventEncoderTest {
     assertFalse(data.containsKey("tempId"));
     assertEquals("IMAGE", data.getString("messageType"));
     JsonObject attachment = data.getJsonArray("attachments").getJsonObject(0);
-    assertEquals(Set.of("url", "name"), attachment.keySet());
+    assertEquals(Set.of("name", "url"), attachment.keySet());
   }
 
   static Stream<Arguments> payloads() {
@@ -89,7 +90,11 @@ class EventEncoderTest {
                 MessageType.FILE,
                 List.of(
                     new Attachment(
-                        "https://x.io/f", "f.pdf", "application/pdf", 1_000_000_000_000L)),
+                        "5b0e4a40-1c1e-4d55-9f57-3f1f7d3b2a10",
+                        "f.pdf",
+                        1_000_000_000_000L,
+                        "application/pdf",
+                        Attachment.urlOf("5b0e4a40-1c1e-4d55-9f57-3f1f7d3b2a10"))),
                 "2025-01-02T03:04:05Z",
                 "t1",
                 9)),

@@ -32,8 +32,7 @@ class FrameDecoderFuzzTest {
           Map.entry(
               "send_message",
               "\"chatId\":\"c1\",\"content\":\"\",\"messageType\":\"image\",\"tempId\":\"t2\","
-                  + "\"attachments\":[{\"url\":\"https://cdn.example.com/a.png\","
-                  + "\"name\":\"a.png\",\"contentType\":\"image/png\",\"size\":1234}]"),
+                  + "\"attachments\":[\"3f2c9a1e-0000-4000-8000-000000000001\"]"),
           Map.entry("edit_message", "\"messageId\":\"m1\",\"content\":\"caf\\u00e9\""),
           Map.entry("delete_message", "\"messageId\":\"m1\""),
           Map.entry("join_chat", "\"chatId\":\"c1\",\"lastSeq\":42"),
@@ -256,9 +255,9 @@ class FrameDecoderFuzzTest {
       case 0 -> "{\"event\":\"join_chat\",\"data\":{\"chatId\":\"c1\",\"lastSeq\":" + number + "}}";
       case 1 ->
           "{\"event\":\"send_message\",\"data\":{\"chatId\":\"c1\",\"content\":\"x\",\"tempId\":"
-              + "\"t\",\"attachments\":[{\"url\":\"https://x.io\",\"name\":\"n\",\"size\":"
+              + "\"t\",\"attachments\":["
               + number
-              + "}]}}";
+              + "]}}";
       case 2 -> "{\"event\":" + number + ",\"data\":{}}";
       default -> number;
     };

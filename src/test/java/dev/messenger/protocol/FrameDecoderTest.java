@@ -83,25 +83,13 @@ class FrameDecoderTest {
             "content", "",
             "messageType", "image",
             "tempId", "t1",
-            "attachments",
-                Json.createArrayBuilder()
-                    .add(
-                        obj(
-                            "url", "https://cdn.example.com/a.png",
-                            "name", "a.png",
-                            "contentType", "image/png",
-                            "size", 1234))
-                    .add(obj("url", "HTTP://example.com/b", "name", "b")));
+            "attachments", Json.createArrayBuilder().add("a1").add("b2"));
     SendMessage m = decoded(frame("send_message", data), SendMessage.class);
     assertEquals("c1", m.chatId());
     assertEquals("", m.content());
     assertEquals(MessageType.IMAGE, m.messageType());
     assertEquals("t1", m.tempId());
-    assertEquals(
-        List.of(
-            new Attachment("https://cdn.example.com/a.png", "a.png", "image/png", 1234L),
-            new Attachment("HTTP://example.com/b", "b", null, null)),
-        m.attachments());
+    assertEquals(List.of("a1", "b2"), m.attachments());
   }
 
   @ParameterizedTest
@@ -111,7 +99,7 @@ class FrameDecoderTest {
         with(
             with(VALID.get("send_message"), "messageType", str(type)),
             "attachments",
-            Json.createArrayBuilder().add(obj("url", "https://x.io/f", "name", "f")).build());
+            Json.createArrayBuilder().add("f1").build());
     assertEquals(
         MessageType.FILE, decoded(frame("send_message", data), SendMessage.class).messageType());
   }
@@ -203,9 +191,7 @@ class FrameDecoderTest {
         with(
             with(VALID.get("send_message"), "future", obj("x", Json.createArrayBuilder().add(1))),
             "attachments",
-            Json.createArrayBuilder()
-                .add(obj("url", "https://x.io/a", "name", "a", "width", 640))
-                .build());
+            Json.createArrayBuilder().add("a1").build());
     String raw =
         Json.createObjectBuilder()
             .add("event", "send_message")
@@ -215,7 +201,7 @@ class FrameDecoderTest {
             .build()
             .toString();
     SendMessage m = decoded(raw, SendMessage.class);
-    assertEquals(List.of(new Attachment("https://x.io/a", "a", null, null)), m.attachments());
+    assertEquals(List.of("a1"), m.attachments());
   }
 
   @Test
@@ -235,27 +221,6 @@ class FrameDecoderTest {
             "lastMessageId",
             JsonValue.NULL);
     assertEquals(new JoinChat("c1", null, null), decoded(frame("join_chat", join), JoinChat.class));
-
-    JsonObject attachment =
-        obj(
-            "url",
-            "https://x.io/a",
-            "name",
-            "a",
-            "contentType",
-            JsonValue.NULL,
-            "size",
-            JsonValue.NULL);
-    JsonObject image =
-        obj(
-            "chatId", "c1",
-            "content", "",
-            "messageType", "IMAGE",
-            "tempId", "t1",
-            "attachments", Json.createArrayBuilder().add(attachment));
-    assertEquals(
-        List.of(new Attachment("https://x.io/a", "a", null, null)),
-        decoded(frame("send_message", image), SendMessage.class).attachments());
   }
 
   // ---- malformed envelopes
@@ -505,7 +470,7 @@ class FrameDecoderTest {
         with(
             with(VALID.get("send_message"), "messageType", str(type)),
             "attachments",
-            Json.createArrayBuilder().add(obj("url", "https://x.io/a", "name", "a")).build());
+            Json.createArrayBuilder().add("a1").build());
     assertEquals(
         "",
         decoded(frame("send_message", with(data, "content", str(""))), SendMessage.class)
@@ -557,34 +522,38 @@ class FrameDecoderTest {
         "messageType must be a string");
   }
 
-  // ---- attachments
+  // ---- attachments: ids of uploads
 
   @Test
-  void attachmentsMustBeAnArrayOfObjects() {
+  void attachmentsMustBeAnArrayOfIds() {
     JsonObject valid = VALID.get("send_message");
     assertFieldRejected(
         "send_message",
-        with(valid, "attachments", obj("url", "https://x.io/a")),
+        with(valid, "attachments", str("a1")),
         "attachments",
         "attachments must be an array");
+    // The shape before uploads existed: objects with a URL are refused, not half-understood.
     assertFieldRejected(
         "send_message",
-        with(valid, "attachments", Json.createArrayBuilder().add("https://x.io/a").build()),
+        with(
+            valid,
+            "attachments",
+            Json.createArrayBuilder().add(obj("url", "https://x.io/a", "name", "a")).build()),
         "attachments[0]",
-        "attachments[0] must be an object");
+        "attachments[0] must be a string (an attachment id)");
   }
 
   @Test
   void tooManyAttachmentsIsValidation() {
     JsonArrayBuilder atLimit = Json.createArrayBuilder();
-    IntStream.range(0, LIMITS.maxAttachments())
-        .forEach(i -> atLimit.add(obj("url", "https://x.io/" + i, "name", "n")));
+    IntStream.range(0, LIMITS.maxAttachments()).forEach(i -> atLimit.add("a" + i));
     JsonObject ok = with(VALID.get("send_message"), "attachments", atLimit.build());
-    assertEquals(3, decoded(frame("send_message", ok), SendMessage.class).attachments().size());
+    assertEquals(
+        List.of("a0", "a1", "a2"),
+        decoded(frame("send_message", ok), SendMessage.class).attachments());
 
     JsonArrayBuilder over = Json.createArrayBuilder();
-    IntStream.rangeClosed(0, LIMITS.maxAttachments())
-        .forEach(i -> over.add(obj("url", "https://x.io/" + i, "name", "n")));
+    IntStream.rangeClosed(0, LIMITS.maxAttachments()).forEach(i -> over.add("a" + i));
     assertFieldRejected(
         "send_message",
         with(VALID.get("send_message"), "attachments", over.build()),
@@ -610,84 +579,23 @@ class FrameDecoderTest {
         "send_message", with(data, "attachments", JsonValue.NULL), "attachments", "attachments");
   }
 
-  static Stream<Arguments> badAttachments() {
-    String url = "https://x.io/a";
+  static Stream<Arguments> badAttachmentIds() {
     return Stream.of(
-        Arguments.of(obj("name", "a"), "attachments[0].url is required"),
-        Arguments.of(obj("url", JsonValue.NULL, "name", "a"), "attachments[0].url is required"),
-        Arguments.of(obj("url", 5, "name", "a"), "attachments[0].url must be a string"),
-        Arguments.of(obj("url", " ", "name", "a"), "attachments[0].url must not be blank"),
-        Arguments.of(
-            obj("url", "/relative/a.png", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(
-            obj("url", "ftp://x.io/a", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(
-            obj("url", "javascript:alert(1)", "name", "a"),
-            "attachments[0].url must be an absolute"),
-        Arguments.of(
-            obj("url", "http:opaque", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(obj("url", "https://", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(
-            obj("url", "https://x.io/a b", "name", "a"), "attachments[0].url must be an absolute"),
-        Arguments.of(
-            obj("url", "https://x.io/" + "a".repeat(2036), "name", "a"),
-            "attachments[0].url must be at most 2048"),
-        Arguments.of(obj("url", url), "attachments[0].name is required"),
-        Arguments.of(obj("url", url, "name", ""), "attachments[0].name must not be blank"),
-        Arguments.of(obj("url", url, "name", 1), "attachments[0].name must be a string"),
-        Arguments.of(
-            obj("url", url, "name", "n".repeat(256)), "attachments[0].name must be at most 255"),
-        Arguments.of(
-            obj("url", url, "name", "a", "contentType", "png"),
-            "attachments[0].contentType must look like"),
-        Arguments.of(
-            obj("url", url, "name", "a", "contentType", "/png"),
-            "attachments[0].contentType must look like"),
-        Arguments.of(
-            obj("url", url, "name", "a", "contentType", "image/"),
-            "attachments[0].contentType must look like"),
-        Arguments.of(
-            obj("url", url, "name", "a", "contentType", "ima ge/png"),
-            "attachments[0].contentType must look like"),
-        Arguments.of(
-            obj("url", url, "name", "a", "contentType", "image/png/x"),
-            "attachments[0].contentType must look like"),
-        Arguments.of(
-            obj("url", url, "name", "a", "contentType", 3),
-            "attachments[0].contentType must be a string"),
-        Arguments.of(
-            obj("url", url, "name", "a", "contentType", "a/" + "b".repeat(254)),
-            "attachments[0].contentType must be at most 255"),
-        Arguments.of(
-            obj("url", url, "name", "a", "size", -1),
-            "attachments[0].size must be between 0 and 1000000000000"),
-        Arguments.of(
-            obj("url", url, "name", "a", "size", 1.5),
-            "attachments[0].size must be a whole number"),
-        Arguments.of(
-            obj("url", url, "name", "a", "size", new BigDecimal("1e400")),
-            "attachments[0].size must be between"),
-        Arguments.of(
-            obj("url", url, "name", "a", "size", new BigDecimal("1e-400")),
-            "attachments[0].size must be a whole number"),
-        Arguments.of(
-            obj("url", url, "name", "a", "size", 1_000_000_000_001L),
-            "attachments[0].size must be between"),
-        Arguments.of(
-            obj("url", url, "name", "a", "size", "5"), "attachments[0].size must be a number"),
-        Arguments.of(
-            obj("url", url, "name", "a", "size", JsonValue.TRUE),
-            "attachments[0].size must be a number"));
+        Arguments.of(Json.createValue(5), "attachments[0] must be a string"),
+        Arguments.of(JsonValue.NULL, "attachments[0] must be a string"),
+        Arguments.of(JsonValue.EMPTY_JSON_ARRAY, "attachments[0] must be a string"),
+        Arguments.of(str(""), "attachments[0] must not be blank"),
+        Arguments.of(str("  "), "attachments[0] must not be blank"),
+        Arguments.of(str("a".repeat(37)), "attachments[0] must be at most 36 characters"),
+        Arguments.of(str("a\u0000"), "attachments[0] must not contain U+0000"),
+        Arguments.of(str("a\ud800"), "attachments[0] must not contain unpaired surrogates"));
   }
 
   @ParameterizedTest
-  @MethodSource("badAttachments")
-  void badAttachmentIsValidationNamingTheField(JsonObject attachment, String message) {
+  @MethodSource("badAttachmentIds")
+  void badAttachmentIdIsValidationNamingTheIndex(JsonValue id, String message) {
     JsonObject data =
-        with(
-            VALID.get("send_message"),
-            "attachments",
-            Json.createArrayBuilder().add(attachment).build());
+        with(VALID.get("send_message"), "attachments", Json.createArrayBuilder().add(id).build());
     Rejected r = rejected(frame("send_message", data));
     assertRejection(r, ErrorCode.VALIDATION, "send_message", "t1");
     assertTrue(r.message().startsWith(message), r.message());
@@ -699,41 +607,32 @@ class FrameDecoderTest {
         with(
             VALID.get("send_message"),
             "attachments",
-            Json.createArrayBuilder()
-                .add(obj("url", "https://x.io/a", "name", "a"))
-                .add(obj("url", "https://x.io/b"))
-                .build());
-    assertFieldRejected(
-        "send_message", data, "attachments[1].name", "attachments[1].name is required");
+            Json.createArrayBuilder().add("a1").add(Json.createValue(2)).build());
+    assertFieldRejected("send_message", data, "attachments[1]", "attachments[1] must be a string");
   }
 
   @Test
-  void attachmentEdgeValuesAreAccepted() {
-    String longUrl = "https://x.io/" + "a".repeat(2048 - "https://x.io/".length());
+  void repeatedAttachmentIdIsValidation() {
     JsonObject data =
         with(
             VALID.get("send_message"),
             "attachments",
-            Json.createArrayBuilder()
-                .add(obj("url", longUrl, "name", "n".repeat(255), "size", 0))
-                .add(obj("url", "http://x.io", "name", "b", "size", new BigDecimal("1e12")))
-                .add(
-                    obj(
-                        "url",
-                        "https://x.io/c?q=1#f",
-                        "name",
-                        "c",
-                        "contentType",
-                        "text/plain; charset=utf-8",
-                        "size",
-                        new BigDecimal("5.0")))
-                .build());
-    List<Attachment> attachments =
-        decoded(frame("send_message", data), SendMessage.class).attachments();
-    assertEquals(0L, attachments.get(0).size());
-    assertEquals(1_000_000_000_000L, attachments.get(1).size());
-    assertEquals(5L, attachments.get(2).size());
-    assertEquals("text/plain; charset=utf-8", attachments.get(2).contentType());
+            Json.createArrayBuilder().add("a1").add("b2").add("a1").build());
+    assertFieldRejected(
+        "send_message", data, "attachments[2]", "attachments[2] repeats an earlier attachment");
+  }
+
+  @Test
+  void attachmentIdsKeepTheirOrderAndLongestIdIsAccepted() {
+    String longest = "i".repeat(LIMITS.maxIdLength());
+    JsonObject data =
+        with(
+            VALID.get("send_message"),
+            "attachments",
+            Json.createArrayBuilder().add("z").add(longest).add("a").build());
+    assertEquals(
+        List.of("z", longest, "a"),
+        decoded(frame("send_message", data), SendMessage.class).attachments());
   }
 
   // ---- join_chat
@@ -863,26 +762,6 @@ class FrameDecoderTest {
       String event, String field, String value) {
     assertFieldRejected(
         event, with(VALID.get(event), field, str(value)), field, field + " must not contain");
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"url", "name", "contentType"})
-  void unstorableAttachmentFieldsAreNamed(String field) {
-    JsonObject attachment =
-        with(
-            obj("url", "https://x.io/a", "name", "a", "contentType", "a/b"),
-            field,
-            str("a/b\u0000"));
-    JsonObject data =
-        with(
-            VALID.get("send_message"),
-            "attachments",
-            Json.createArrayBuilder().add(attachment).build());
-    assertFieldRejected(
-        "send_message",
-        data,
-        "attachments[0]." + field,
-        "attachments[0]." + field + " must not contain");
   }
 
   @Test
