@@ -101,6 +101,10 @@ public class MessengerConfig {
   @ConfigProperty(name = "messenger.websocket.compression")
   boolean compression;
 
+  @Inject
+  @ConfigProperty(name = "messenger.shutdown.grace-ms")
+  long shutdownGraceMs;
+
   public boolean production() {
     return production;
   }
@@ -187,5 +191,9 @@ public class MessengerConfig {
 
   public boolean compression() {
     return compression;
+  }
+
+  public Duration shutdownGrace() {
+    return Duration.ofMillis(shutdownGraceMs);
   }
 }

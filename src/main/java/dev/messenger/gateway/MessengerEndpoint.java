@@ -1,6 +1,6 @@
 package dev.messenger.gateway;
 
-import dev.messenger.auth.UserIds;
+import dev.messenger.auth.HandshakeIdentity;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.Connection;
 import dev.messenger.connection.ConnectionRegistry;
@@ -18,6 +18,7 @@ import jakarta.ejb.EJB;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -28,6 +29,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,8 +53,9 @@ public class MessengerEndpoint {
   private Connection connection;
 
   @OnOpen
-  public void open(Session session) throws IOException {
-    String userId = UserIds.of(session.getUserPrincipal());
+  public void open(Session session, EndpointConfig endpointConfig) throws IOException {
+    Map<String, Object> handshake = endpointConfig.getUserProperties();
+    String userId = HandshakeIdentity.userId(handshake, session.getUserPrincipal());
     if (userId == null) {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
       return;
@@ -65,15 +68,28 @@ public class MessengerEndpoint {
     connection = registry.open(userId, session);
     if (connection == null) {
       session.close(
-          new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections"));
+          registry.draining()
+              ? ConnectionRegistry.SHUTTING_DOWN
+              : new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections"));
+      return;
     }
+    connection.tokenExpiresAt(
+        HandshakeIdentity.tokenExpiresAtMillis(handshake, session.getUserPrincipal()));
   }
 
   @OnMessage
   public void text(String frame) {
-    if (connection == null) {
-      return;
+    if (connection == null || !connection.beginEvent()) {
+      return; // draining: what was not acknowledged is resent by the client after reconnecting
     }
+    try {
+      handle(frame);
+    } finally {
+      connection.endEvent();
+    }
+  }
+
+  private void handle(String frame) {
     long start = System.nanoTime();
     connection.touch(start);
     DecodeResult decoded = decoders.decoder().decode(frame);
