@@ -135,10 +135,11 @@ public final class Connection {
 
   /**
    * Nothing more will be written unless someone sends: no event is being handled and the outgoing
-   * queue is empty (or the connection is closed).
+   * queue is empty (or the connection is closed, by us or by the container).
    */
   public boolean isQuiet() {
-    return closed.get() || (handling.get() == 0 && queuedBytes.get() == 0);
+    // A socket the container has dropped will never complete its pending writes.
+    return closed.get() || !session.isOpen() || (handling.get() == 0 && queuedBytes.get() == 0);
   }
 
   // ---- chat subscriptions
