@@ -142,7 +142,7 @@ class CrashDurabilityIT {
             assertEquals(
                 stored.getJsonNumber("seq").longValue(), ack.getJsonNumber("seq").longValue());
           } else {
-            expectedBroadcasts.add(tempId);
+            expectedBroadcasts.add(key);
           }
           resentAcks.put(key, ack.getString("messageId"));
         }
@@ -152,8 +152,9 @@ class CrashDurabilityIT {
     Set<String> broadcast = new HashSet<>();
     for (JsonObject frame : liveAfter) {
       if (frame.getString("event").equals("new_message")) {
+        JsonObject data = frame.getJsonObject("data");
         assertTrue(
-            broadcast.add(frame.getJsonObject("data").getString("tempId")),
+            broadcast.add(key(data.getString("senderId"), data.getString("tempId"))),
             () -> "broadcast twice: " + frame);
       }
     }

@@ -220,6 +220,17 @@ class HostileFramesIT extends GatewayIT {
    * level, or a stack trace. The run's own frames are the only traffic meanwhile (failsafe runs one
    * test class at a time).
    */
+  /**
+   * The container's own incident records of the two protocol closes this test provokes on purpose
+   * (oversize frame: 1009; text frame that is not UTF-8: 1007), logged at INFO level. Nothing else
+   * is excused.
+   */
+  private static final Pattern PROVOKED =
+      Pattern.compile(
+          "FFDC1015I: An FFDC Incident has been created: \"(com\\.ibm\\.ws\\.wsoc\\.MaxMessageException:"
+              + " CWWKH0037E|java\\.nio\\.charset\\.MalformedInputException: Input length = \\d+"
+              + " com\\.ibm\\.ws\\.wsoc\\.link\\.LinkRead)");
+
   private static void assertNoNewFailuresInTheLog(long offset) throws IOException {
     byte[] all = Files.readAllBytes(LOG);
     String added = new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
@@ -227,7 +238,12 @@ class HostileFramesIT extends GatewayIT {
     Pattern failure =
         Pattern.compile("^\\[[^\\]]+\\] \\S+ \\S+\\s+[EW] |Exception|ERROR|SEVERE|\\tat ");
     List<String> bad =
-        added.lines().filter(line -> failure.matcher(line).find()).limit(20).toList();
+        added
+            .lines()
+            .filter(line -> failure.matcher(line).find())
+            .filter(line -> !PROVOKED.matcher(line).find())
+            .limit(20)
+            .toList();
     assertTrue(bad.isEmpty(), () -> "the server logged failures:\n" + String.join("\n", bad));
   }
 

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
  * closed with 1013, and the others in the chat keep getting their messages promptly.
  */
 class SlowConsumerIT extends GatewayIT {
-  private static final int QUEUE_BOUND = 262_144;
   private static final String BIG = "x".repeat(3_900);
 
   @Test
@@ -73,7 +72,6 @@ class SlowConsumerIT extends GatewayIT {
       w1.expect("message_sent");
       assertEquals("after-1", watching.expect("new_message").getString("tempId"));
     }
-    assertTrue(QUEUE_BOUND < 40L * BIG.length(), "the bound must be reachable by this test");
   }
 
   /** Writes a frame; once the server has closed the socket (the point of the test), it is lost. */
