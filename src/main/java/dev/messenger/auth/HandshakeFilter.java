@@ -1,5 +1,6 @@
 package dev.messenger.auth;
 
+import dev.messenger.connection.ConnectionLimits;
 import dev.messenger.connection.ConnectionLimits.Admission;
 import dev.messenger.connection.ConnectionRegistry;
 import jakarta.ejb.EJB;
@@ -79,7 +80,8 @@ public class HandshakeFilter extends HttpFilter {
     String userId = UserIds.of(principal);
     Admission admission = registry.admit(userId);
     if (admission instanceof Admission.Refused refused) {
-      refuse(response, TOO_MANY_REQUESTS, "TOO_MANY_CONNECTIONS", refused.reason().text());
+      ConnectionLimits.Reason reason = refused.reason();
+      refuse(response, reason.httpStatus(), reason.code(), reason.text());
       return;
     }
     boolean upgraded = false;
@@ -137,7 +139,7 @@ public class HandshakeFilter extends HttpFilter {
     response.setStatus(status);
     response.setContentType("application/json");
     response.setHeader("Cache-Control", "no-store");
-    if (status == TOO_MANY_REQUESTS) {
+    if (status == TOO_MANY_REQUESTS || status == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
       response.setHeader("Retry-After", "5");
     }
     response

@@ -144,6 +144,10 @@ public class MessengerConfig {
   @ConfigProperty(name = "messenger.attachments.orphan-ttl-ms")
   long attachmentsOrphanTtlMs;
 
+  @Inject
+  @ConfigProperty(name = "messenger.shutdown.grace-ms")
+  long shutdownGraceMs;
+
   public boolean production() {
     return production;
   }
@@ -273,5 +277,9 @@ public class MessengerConfig {
   /** Zero or less: uploads never sent are kept forever. */
   public Duration attachmentsOrphanTtl() {
     return Duration.ofMillis(attachmentsOrphanTtlMs);
+  }
+
+  public Duration shutdownGrace() {
+    return Duration.ofMillis(shutdownGraceMs);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,6 +31,9 @@ public final class Connection {
   /** 1013 Try Again Later: the peer read too slowly for the traffic it subscribed to. */
   public static final CloseReason.CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.TRY_AGAIN_LATER;
 
+  /** 1008 Policy Violation: the token the connection was opened with has expired. */
+  public static final CloseReason.CloseCode TOKEN_EXPIRED = CloseReason.CloseCodes.VIOLATED_POLICY;
+
   private final String id;
   private final String userId;
   private final Session session;
@@ -39,7 +43,10 @@ public final class Connection {
   private final AtomicBoolean writing = new AtomicBoolean();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger handling = new AtomicInteger();
+  private volatile boolean draining;
   private volatile long lastSeenNanos;
+  private long tokenExpiresAtMillis = Long.MAX_VALUE;
 
   public Connection(String userId, Session session, long maxQueuedBytes, long nowNanos) {
     this.id = session.getId();
@@ -68,6 +75,71 @@ public final class Connection {
 
   public boolean isOpen() {
     return !closed.get() && session.isOpen();
+  }
+
+  // ---- credentials
+  // --------------------------------------------------------------------------------
+
+  /** Epoch milliseconds at which the connection's token expires; {@code Long.MAX_VALUE}: never. */
+  public synchronized long tokenExpiresAt() {
+    return tokenExpiresAtMillis;
+  }
+
+  public synchronized void tokenExpiresAt(long epochMillis) {
+    tokenExpiresAtMillis = epochMillis;
+  }
+
+  public synchronized boolean tokenExpired(long nowMillis) {
+    return nowMillis >= tokenExpiresAtMillis;
+  }
+
+  /**
+   * Moves the expiry to a fresh token's, unless the current token has expired already: a connection
+   * past its expiry is closed at the next monitor tick and cannot be revived by a late refresh.
+   *
+   * @return false when the current token had expired
+   */
+  public synchronized boolean refreshToken(long newExpiresAtMillis, long nowMillis) {
+    if (nowMillis >= tokenExpiresAtMillis) {
+      return false;
+    }
+    tokenExpiresAtMillis = newExpiresAtMillis;
+    return true;
+  }
+
+  // ---- inbound events and shutdown
+  // ----------------------------------------------------------------
+
+  /**
+   * Called before handling an inbound event; false once the node is draining, when the event must
+   * be dropped (the client resends what was not acknowledged after it reconnects elsewhere). Every
+   * true must be paired with {@link #endEvent()}.
+   */
+  public boolean beginEvent() {
+    handling.incrementAndGet();
+    if (draining) {
+      handling.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  public void endEvent() {
+    handling.decrementAndGet();
+  }
+
+  /** Stops accepting inbound events; those being handled run to the end. */
+  public void stopAccepting() {
+    draining = true;
+  }
+
+  /**
+   * Nothing more will be written unless someone sends: no event is being handled and the outgoing
+   * queue is empty (or the connection is closed, by us or by the container).
+   */
+  public boolean isQuiet() {
+    // A socket the container has dropped will never complete its pending writes.
+    return closed.get() || !session.isOpen() || (handling.get() == 0 && queuedBytes.get() == 0);
   }
 
   // ---- chat subscriptions

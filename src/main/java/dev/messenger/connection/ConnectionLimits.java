@@ -30,15 +30,32 @@ public final class ConnectionLimits {
     record Refused(Reason reason) implements Admission {}
   }
 
-  /** Why a connection was refused; {@link #text()} is safe to show to the client. */
+  /**
+   * Why a connection was refused, with the HTTP answer to the handshake; {@link #text()} is safe to
+   * show to the client.
+   */
   public enum Reason {
-    PER_USER("too many connections for this user"),
-    TOTAL("the server has too many connections");
+    PER_USER(429, "TOO_MANY_CONNECTIONS", "too many connections for this user"),
+    TOTAL(429, "TOO_MANY_CONNECTIONS", "the server has too many connections"),
+    /** The node is shutting down: connect again (to this node after its restart, or another). */
+    DRAINING(503, "SHUTTING_DOWN", "the server is shutting down; reconnect shortly");
 
+    private final int httpStatus;
+    private final String code;
     private final String text;
 
-    Reason(String text) {
+    Reason(int httpStatus, String code, String text) {
+      this.httpStatus = httpStatus;
+      this.code = code;
       this.text = text;
+    }
+
+    public int httpStatus() {
+      return httpStatus;
+    }
+
+    public String code() {
+      return code;
     }
 
     public String text() {
@@ -71,6 +88,7 @@ public final class ConnectionLimits {
   private final AtomicInteger total = new AtomicInteger();
   private final AtomicInteger pendingTotal = new AtomicInteger();
   private final AtomicInteger activeUsers = new AtomicInteger();
+  private volatile boolean draining;
 
   public ConnectionLimits(
       int maxPerUser, int maxTotal, Duration handshakeTimeout, LongSupplier nanoClock) {
@@ -90,6 +108,9 @@ public final class ConnectionLimits {
   /** Reserves a slot for a handshake, or says why not. */
   public Admission admit(String userId) {
     Objects.requireNonNull(userId);
+    if (draining) {
+      return new Admission.Refused(Reason.DRAINING);
+    }
     Reason[] refused = {null};
     slots.compute(
         userId,
@@ -116,10 +137,15 @@ public final class ConnectionLimits {
    * The socket opened: turns one pending reservation into a live connection. If the reservation has
    * already expired, tries a fresh admission instead.
    *
-   * @return false if over the limit; the caller closes the socket
+   * @return false if over the limit or draining; the caller closes the socket
    */
   public boolean opened(String userId) {
     Objects.requireNonNull(userId);
+    if (draining) {
+      // Admitted before the drain began: give the reservation back, the socket is closed.
+      aborted(userId);
+      return false;
+    }
     boolean[] ok = {false};
     slots.compute(
         userId,
@@ -199,6 +225,15 @@ public final class ConnectionLimits {
           });
     }
     return released[0];
+  }
+
+  /** From now on every handshake is refused with {@link Reason#DRAINING}. */
+  public void drain() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
   }
 
   /** Pending plus live connections on this node. */

@@ -4,19 +4,26 @@ import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.ConnectionLimits.Admission;
 import dev.messenger.metrics.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
  * The node's live connections and their limits. Bean-managed concurrency: every method is safe for
  * concurrent callers through {@link ConnectionLimits} and concurrent maps, so no container lock
- * serialises handshakes or frames.
+ * serialises handshakes or frames. On shutdown it drains the node: see {@link #shutdown()}.
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
@@ -24,8 +31,15 @@ public class ConnectionRegistry {
   @Inject MessengerConfig config;
   @Inject GatewayMetrics metrics;
 
+  private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
+
+  /** 1001 Going Away, as RFC 6455 defines it for a server going down. */
+  public static final CloseReason SHUTTING_DOWN =
+      new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+
   private ConnectionLimits limits;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final AtomicBoolean shutDown = new AtomicBoolean();
 
   @PostConstruct
   void init() {
@@ -38,6 +52,67 @@ public class ConnectionRegistry {
     metrics.gauge("messenger_connections", "Open WebSocket connections on this node", this::total);
     metrics.gauge(
         "messenger_active_users", "Users with at least one open connection", this::activeUsers);
+  }
+
+  /**
+   * Drains the node: refuses new handshakes (HTTP 503), stops taking inbound events, waits up to
+   * {@code messenger.shutdown.grace-ms} for events being handled and their replies to be written,
+   * then closes every socket with 1001. Runs once, from whichever comes first of the web module
+   * stopping ({@code ShutdownListener}) and this bean being destroyed: the order differs between
+   * servers.
+   */
+  @PreDestroy
+  public void shutdown() {
+    if (!shutDown.compareAndSet(false, true)) {
+      return;
+    }
+    limits.drain();
+    Collection<Connection> open = List.copyOf(connections.values());
+    open.forEach(Connection::stopAccepting);
+    boolean quiet =
+        awaitQuiet(open, config.shutdownGrace(), System::nanoTime, ConnectionRegistry::pause);
+    LOG.info(
+        "Shutting down: closing "
+            + open.size()
+            + " connections"
+            + (quiet ? "" : " (grace period over with writes still pending)"));
+    // Also any socket that registered while the snapshot was taken (it opened before the drain).
+    for (Collection<Connection> batch : List.of(open, connections.values())) {
+      for (Connection c : batch) {
+        c.close(SHUTTING_DOWN.getCloseCode(), SHUTTING_DOWN.getReasonPhrase());
+      }
+    }
+  }
+
+  /**
+   * Waits until every connection {@link Connection#isQuiet() is quiet} or {@code grace} has passed.
+   *
+   * @return true when all went quiet in time
+   */
+  static boolean awaitQuiet(
+      Collection<Connection> connections, Duration grace, LongSupplier nanoClock, Runnable pause) {
+    long deadline = nanoClock.getAsLong() + grace.toNanos();
+    while (true) {
+      if (connections.stream().allMatch(Connection::isQuiet)) {
+        return true;
+      }
+      if (nanoClock.getAsLong() - deadline >= 0) {
+        return false;
+      }
+      pause.run();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean draining() {
+    return limits.draining();
   }
 
   /** Called before the upgrade: reserves a slot or says why not. */
@@ -59,7 +134,9 @@ public class ConnectionRegistry {
    */
   public Connection open(String userId, Session session) {
     if (!limits.opened(userId)) {
-      metrics.connectionRefused(ConnectionLimits.Reason.PER_USER.name());
+      metrics.connectionRefused(
+          (limits.draining() ? ConnectionLimits.Reason.DRAINING : ConnectionLimits.Reason.PER_USER)
+              .name());
       return null;
     }
     Connection connection =

@@ -1,5 +1,7 @@
 package dev.messenger.gateway;
 
+import dev.messenger.auth.RefreshTokenVerifier;
+import dev.messenger.auth.TokenVerifier;
 import dev.messenger.chat.Chats;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.Connection;
@@ -15,6 +17,7 @@ import dev.messenger.protocol.ClientEvent.DeleteMessage;
 import dev.messenger.protocol.ClientEvent.EditMessage;
 import dev.messenger.protocol.ClientEvent.JoinChat;
 import dev.messenger.protocol.ClientEvent.LeaveChat;
+import dev.messenger.protocol.ClientEvent.RefreshToken;
 import dev.messenger.protocol.ClientEvent.RemoveReaction;
 import dev.messenger.protocol.ClientEvent.SendMessage;
 import dev.messenger.protocol.ClientEvent.TypingStart;
@@ -26,6 +29,7 @@ import dev.messenger.protocol.ServerEvent;
 import dev.messenger.ratelimit.Action;
 import dev.messenger.ratelimit.RateLimiter;
 import dev.messenger.ratelimit.RateLimits.Decision;
+import dev.messenger.storage.EpochMillis;
 import dev.messenger.typing.TypingIndicators;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +49,7 @@ public class EventDispatcher {
   @Inject LocalSubscriptions subscriptions;
   @Inject TypingIndicators typing;
   @Inject GatewayMetrics metrics;
+  @Inject RefreshTokenVerifier refreshTokens;
   @EJB RateLimiter rateLimiter;
 
   public void dispatch(Connection connection, ClientEvent event) {
@@ -85,7 +90,32 @@ public class EventDispatcher {
     } else if (event instanceof TypingStop e) {
       requireMember(connection, e.chatId());
       typing.stop(e.chatId(), connection.userId());
+    } else if (event instanceof RefreshToken e) {
+      refresh(connection, e);
     }
+  }
+
+  /**
+   * Extends the connection's life to a fresh token's expiry. A refused token changes nothing: the
+   * connection keeps its old expiry.
+   */
+  private void refresh(Connection connection, RefreshToken command) {
+    TokenVerifier.Verified fresh;
+    try {
+      fresh = refreshTokens.verify(command.token());
+    } catch (TokenVerifier.InvalidToken e) {
+      throw RequestRefused.validation(e.getMessage());
+    }
+    if (!fresh.subject().equals(connection.userId())) {
+      throw RequestRefused.forbidden("the token is for another user");
+    }
+    long expiresAt = fresh.expiresAt().toEpochMilli();
+    if (!connection.refreshToken(expiresAt, System.currentTimeMillis())) {
+      throw RequestRefused.forbidden("the connection's token has expired already; reconnect");
+    }
+    connection.send(
+        EventEncoder.frame(
+            EventName.TOKEN_REFRESHED, new ServerEvent.TokenRefreshed(EpochMillis.iso(expiresAt))));
   }
 
   private static Action actionOf(ClientEvent event) {

@@ -1,6 +1,6 @@
 package dev.messenger.gateway;
 
-import dev.messenger.auth.UserIds;
+import dev.messenger.auth.HandshakeIdentity;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.Connection;
 import dev.messenger.connection.ConnectionRegistry;
@@ -29,6 +29,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,7 +54,8 @@ public class MessengerEndpoint {
 
   @OnOpen
   public void open(Session session) throws IOException {
-    String userId = (String) session.getUserProperties().get(UserIds.USER_ID_PROPERTY);
+    Map<String, Object> handshake = session.getUserProperties();
+    String userId = HandshakeIdentity.userId(handshake, session.getUserPrincipal());
     if (userId == null) {
       session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
       return;
@@ -66,15 +68,28 @@ public class MessengerEndpoint {
     connection = registry.open(userId, session);
     if (connection == null) {
       session.close(
-          new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections"));
+          registry.draining()
+              ? ConnectionRegistry.SHUTTING_DOWN
+              : new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "too many connections"));
+      return;
     }
+    connection.tokenExpiresAt(
+        HandshakeIdentity.tokenExpiresAtMillis(handshake, session.getUserPrincipal()));
   }
 
   @OnMessage
   public void text(String frame, Session session) throws IOException {
-    if (connection == null) {
-      return;
+    if (connection == null || !connection.beginEvent()) {
+      return; // draining: what was not acknowledged is resent by the client after reconnecting
     }
+    try {
+      handle(frame, session);
+    } finally {
+      connection.endEvent();
+    }
+  }
+
+  private void handle(String frame, Session session) throws IOException {
     long start = System.nanoTime();
     connection.touch(start);
     if (FrameSize.exceeds(frame, config.maxFrameBytes())) {

@@ -73,6 +73,7 @@ public class CleanupMonitor {
       lastTickNanos = now;
       typing.expire();
       closeStale(now);
+      closeExpired(System.currentTimeMillis());
       if (schedule.due("ping", now, config.pingInterval())) {
         registry.all().forEach(Connection::ping);
       }
@@ -128,6 +129,15 @@ public class CleanupMonitor {
     for (Connection c : registry.all()) {
       if (now - c.lastSeenNanos() > limit) {
         c.close(CloseReason.CloseCodes.GOING_AWAY, "idle timeout: no pong or frame received");
+      }
+    }
+  }
+
+  /** Token expiry is wall-clock time (the JWT's {@code exp}), unlike the idle check. */
+  private void closeExpired(long nowMillis) {
+    for (Connection c : registry.all()) {
+      if (c.tokenExpired(nowMillis)) {
+        c.close(Connection.TOKEN_EXPIRED, "token expired");
       }
     }
   }

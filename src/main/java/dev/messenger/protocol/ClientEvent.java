@@ -71,4 +71,11 @@ public sealed interface ClientEvent {
       return "remove_reaction";
     }
   }
+
+  /** A fresh token for the same user, sent before the connection's token expires. */
+  record RefreshToken(String token) implements ClientEvent {
+    public String name() {
+      return "refresh_token";
+    }
+  }
 }

@@ -13,5 +13,6 @@ public final class EventName {
   public static final String JOINED_CHAT = "joined_chat";
   public static final String LEFT_CHAT = "left_chat";
   public static final String USER_TYPING = "user_typing";
+  public static final String TOKEN_REFRESHED = "token_refreshed";
   public static final String ERROR = "error";
 }

@@ -5,6 +5,7 @@ import dev.messenger.protocol.ClientEvent.DeleteMessage;
 import dev.messenger.protocol.ClientEvent.EditMessage;
 import dev.messenger.protocol.ClientEvent.JoinChat;
 import dev.messenger.protocol.ClientEvent.LeaveChat;
+import dev.messenger.protocol.ClientEvent.RefreshToken;
 import dev.messenger.protocol.ClientEvent.RemoveReaction;
 import dev.messenger.protocol.ClientEvent.SendMessage;
 import dev.messenger.protocol.ClientEvent.TypingStart;
@@ -52,6 +53,9 @@ public final class FrameDecoder {
 
   static final int MAX_ECHO_LENGTH = 64;
 
+  /** Far above any real JWT (a few hundred bytes to a few KB), far below the frame limit. */
+  static final int MAX_TOKEN_LENGTH = 16_384;
+
   private static final String SEND_MESSAGE = "send_message";
 
   private final ProtocolLimits limits;
@@ -75,7 +79,10 @@ public final class FrameDecoder {
             Map.entry("typing_start", d -> new TypingStart(id(d, "chatId"))),
             Map.entry("typing_stop", d -> new TypingStop(id(d, "chatId"))),
             Map.entry("add_reaction", d -> new AddReaction(id(d, "messageId"), emoji(d))),
-            Map.entry("remove_reaction", d -> new RemoveReaction(id(d, "messageId"), emoji(d))));
+            Map.entry("remove_reaction", d -> new RemoveReaction(id(d, "messageId"), emoji(d))),
+            Map.entry(
+                "refresh_token",
+                d -> new RefreshToken(requiredText(d, "token", MAX_TOKEN_LENGTH))));
   }
 
   /** Never throws: whatever the frame holds, the answer is {@link Decoded} or {@link Rejected}. */

@@ -49,6 +49,9 @@ public final class ServerEvent {
 
   public record LeftChat(String chatId) {}
 
+  /** The connection now expires at {@code expiresAt} (ISO-8601), the fresh token's expiry. */
+  public record TokenRefreshed(String expiresAt) {}
+
   public record UserTyping(String chatId, String userId, boolean isTyping) {}
 
   public record Error(String code, String message, String event, String tempId, Long retryAfterMs) {

@@ -81,6 +81,33 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void drainingRefusesEveryHandshakeWith503() {
+    ConnectionLimits limits = limits(3, 100);
+    assertTrue(limits.admit("alice").admitted());
+    limits.drain();
+
+    assertTrue(limits.draining());
+    assertEquals(Reason.DRAINING, refusal(limits.admit("bob")));
+    assertEquals(503, Reason.DRAINING.httpStatus());
+    assertEquals("SHUTTING_DOWN", Reason.DRAINING.code());
+    assertEquals(429, Reason.PER_USER.httpStatus());
+    assertEquals(429, Reason.TOTAL.httpStatus());
+  }
+
+  @Test
+  void aSocketOpeningAfterTheDrainBeganIsRefusedAndItsSlotFreed() {
+    ConnectionLimits limits = limits(3, 100);
+    limits.admit("alice");
+    limits.drain();
+
+    assertFalse(limits.opened("alice"));
+
+    assertEquals(0, limits.total());
+    assertEquals(0, limits.pendingTotal());
+    assertEquals(0, limits.trackedUsers());
+  }
+
+  @Test
   void openedTurnsAReservationIntoALiveConnection() {
     ConnectionLimits limits = limits(2, 10);
     limits.admit("alice");

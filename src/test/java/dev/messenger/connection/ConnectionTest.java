@@ -506,4 +506,62 @@ class ConnectionTest {
     assertFalse(connection.isSubscribed("chat-1"));
     assertFalse(connection.unsubscribe("chat-1"), "already gone");
   }
+
+  // ---- token expiry
+
+  @Test
+  void aConnectionNeverExpiresUntilGivenAnExpiry() {
+    Connection connection = connection(PLENTY);
+    assertFalse(connection.tokenExpired(Long.MAX_VALUE - 1));
+    connection.tokenExpiresAt(1_000);
+    assertFalse(connection.tokenExpired(999));
+    assertTrue(connection.tokenExpired(1_000));
+  }
+
+  @Test
+  void aRefreshBeforeExpiryMovesTheExpiry() {
+    Connection connection = connection(PLENTY);
+    connection.tokenExpiresAt(1_000);
+    assertTrue(connection.refreshToken(5_000, 999));
+    assertEquals(5_000, connection.tokenExpiresAt());
+    assertFalse(connection.tokenExpired(4_999));
+  }
+
+  @Test
+  void aRefreshAfterExpiryIsTooLateAndChangesNothing() {
+    Connection connection = connection(PLENTY);
+    connection.tokenExpiresAt(1_000);
+    assertFalse(connection.refreshToken(5_000, 1_000));
+    assertEquals(1_000, connection.tokenExpiresAt());
+    assertTrue(connection.tokenExpired(1_000));
+  }
+
+  // ---- draining
+
+  @Test
+  void afterStopAcceptingNoEventBeginsButRunningOnesFinish() {
+    Connection connection = connection(PLENTY);
+    assertTrue(connection.beginEvent());
+    assertFalse(connection.isQuiet(), "an event is being handled");
+
+    connection.stopAccepting();
+    assertFalse(connection.beginEvent());
+    assertFalse(connection.isQuiet(), "the running event still counts");
+
+    connection.send("ack");
+    connection.endEvent();
+    assertFalse(connection.isQuiet(), "its reply is not written yet");
+    socket.completeAll();
+    assertTrue(connection.isQuiet());
+  }
+
+  @Test
+  void aClosedConnectionIsQuietWhateverItHadQueued() {
+    Connection connection = connection(PLENTY);
+    connection.send("one");
+    connection.send("two");
+    assertFalse(connection.isQuiet());
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "bye");
+    assertTrue(connection.isQuiet());
+  }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -11,6 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
@@ -247,5 +252,63 @@ class BrowserAuthIT extends GatewayIT {
   @DisabledIfSystemProperty(named = "messenger.it.server", matches = "payara")
   void theOpenApiUiIsServed() {
     assertEquals(200, api.get("openapi/ui/", null).statusCode());
+  }
+
+  /**
+   * Every socket is its own handshake's user, even when many users, by ticket and by bearer token,
+   * open sockets at the same moment: identity must never leak from one handshake to another.
+   */
+  @Test
+  void simultaneousHandshakesOfDifferentUsersKeepTheirOwnIdentity() throws Exception {
+    awaitNoConnections();
+    int users = 16;
+    List<String> names = new ArrayList<>();
+    List<String> chats = new ArrayList<>();
+    List<URI> sockets = new ArrayList<>();
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < users; i++) {
+      String name = user("who" + i);
+      names.add(name);
+      chats.add(api.createChat(name));
+      boolean ticket = i % 2 == 0;
+      sockets.add(ticket ? withTicket(ticketFor(name)) : api.socket());
+      tokens.add(ticket ? null : Tokens.valid(name));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(users);
+    CyclicBarrier start = new CyclicBarrier(users);
+    List<Future<String>> results = new ArrayList<>();
+    for (int i = 0; i < users; i++) {
+      int n = i;
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                try (WsClient client = WsClient.connect(sockets.get(n), tokens.get(n))) {
+                  client.send(
+                      "send_message",
+                      text(chats.get(n), "me", "t-" + n).add("messageType", "TEXT"));
+                  JsonObject reply = client.next();
+                  return reply.getString("event");
+                }
+              }));
+    }
+    try {
+      for (int i = 0; i < users; i++) {
+        // Only the chat's one member may send to it: a socket with someone else's identity gets an
+        // error (NOT_FOUND) instead of message_sent.
+        assertEquals("message_sent", results.get(i).get(), names.get(i));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < users; i++) {
+      JsonArray page =
+          Api.json(
+                  api.get("api/chats/" + chats.get(i) + "/messages", Tokens.valid(names.get(i)))
+                      .body())
+              .getJsonArray("messages");
+      assertEquals(1, page.size(), names.get(i));
+      assertEquals(names.get(i), page.getJsonObject(0).getString("senderId"));
+    }
   }
 }

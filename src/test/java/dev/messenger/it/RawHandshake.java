@@ -24,12 +24,31 @@ public final class RawHandshake implements AutoCloseable {
   }
 
   public static RawHandshake open(URI ws, String token) throws IOException {
-    return open(ws, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    return open(ws, token, 0);
+  }
+
+  /**
+   * Like {@link #open(URI, String)}, with a small TCP receive buffer (set before connecting, so the
+   * window is small from the start) when {@code receiveBuffer} is positive: a peer that stops
+   * reading then backs data up into the server quickly.
+   */
+  public static RawHandshake open(URI ws, String token, int receiveBuffer) throws IOException {
+    return open(
+        ws, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token), receiveBuffer);
   }
 
   /** A handshake with exactly these extra headers (e.g. Origin); {@code ws} may have a query. */
   public static RawHandshake open(URI ws, Map<String, String> headers) throws IOException {
-    Socket socket = new Socket(ws.getHost(), ws.getPort());
+    return open(ws, headers, 0);
+  }
+
+  private static RawHandshake open(URI ws, Map<String, String> headers, int receiveBuffer)
+      throws IOException {
+    Socket socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress(ws.getHost(), ws.getPort()), 10_000);
     socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
     StringBuilder extra = new StringBuilder();
     headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
@@ -103,6 +122,72 @@ public final class RawHandshake implements AutoCloseable {
       if (opcode == 0x8) {
         return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
       }
+    }
+  }
+
+  /** Sends one masked text frame, as a client must. */
+  public void sendText(String text) throws IOException {
+    sendBinaryAsText(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends these bytes as the payload of a text frame, whether or not they are UTF-8. */
+  public void sendBinaryAsText(byte[] payload) throws IOException {
+    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+    frame.write(0x81); // FIN + text
+    if (payload.length < 126) {
+      frame.write(0x80 | payload.length);
+    } else if (payload.length < 65536) {
+      frame.write(0x80 | 126);
+      frame.write(payload.length >>> 8);
+      frame.write(payload.length & 0xff);
+    } else {
+      frame.write(0x80 | 127);
+      for (int i = 7; i >= 0; i--) {
+        frame.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
+      }
+    }
+    byte[] mask = new byte[4];
+    ThreadLocalRandom.current().nextBytes(mask);
+    frame.write(mask);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i % 4]);
+    }
+    socket.getOutputStream().write(frame.toByteArray());
+    socket.getOutputStream().flush();
+  }
+
+  /** The close frame the server ended with, and how many payload bytes came before it. */
+  public record Close(int code, String reason, long bytesBefore) {}
+
+  /** Reads (and discards) frames until the server's close frame; null if none came. */
+  public Close readClose() throws IOException {
+    InputStream in = socket.getInputStream();
+    long bytes = 0;
+    while (true) {
+      int first = in.read();
+      if (first == -1) {
+        return null;
+      }
+      int opcode = first & 0x0f;
+      long length = in.read() & 0x7f;
+      if (length == 126) {
+        length = (in.read() << 8) | in.read();
+      } else if (length == 127) {
+        length = 0;
+        for (int i = 0; i < 8; i++) {
+          length = (length << 8) | in.read();
+        }
+      }
+      byte[] payload = in.readNBytes((int) length);
+      if (opcode == 0x8) {
+        int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        String reason =
+            payload.length > 2
+                ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
+                : "";
+        return new Close(code, reason, bytes);
+      }
+      bytes += length;
     }
   }
 

@@ -157,6 +157,21 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** The next frame if one arrives within {@code wait}, else null (for clients that may die). */
+  public JsonObject poll(Duration wait) {
+    try {
+      return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The close reason once the connection has closed; null while it is open. */
+  public CloseReason closeReason() {
+    return closed.getNow(null);
+  }
+
   /** The next frame, which must be {@code event}; returns its data. */
   public JsonObject expect(String event) {
     JsonObject frame = next();

@@ -12,6 +12,7 @@ import dev.messenger.protocol.ClientEvent.DeleteMessage;
 import dev.messenger.protocol.ClientEvent.EditMessage;
 import dev.messenger.protocol.ClientEvent.JoinChat;
 import dev.messenger.protocol.ClientEvent.LeaveChat;
+import dev.messenger.protocol.ClientEvent.RefreshToken;
 import dev.messenger.protocol.ClientEvent.RemoveReaction;
 import dev.messenger.protocol.ClientEvent.SendMessage;
 import dev.messenger.protocol.ClientEvent.TypingStart;
@@ -53,7 +54,8 @@ class FrameDecoderTest {
           "typing_start", obj("chatId", "c1"),
           "typing_stop", obj("chatId", "c1"),
           "add_reaction", obj("messageId", "m1", "emoji", "👍"),
-          "remove_reaction", obj("messageId", "m1", "emoji", "👍"));
+          "remove_reaction", obj("messageId", "m1", "emoji", "👍"),
+          "refresh_token", obj("token", "header.payload.signature"));
 
   static final Map<String, List<String>> REQUIRED_IDS =
       Map.of(
@@ -164,6 +166,27 @@ class FrameDecoderTest {
     assertEquals(
         new RemoveReaction("m1", "👍"),
         decoded(frame("remove_reaction", VALID.get("remove_reaction")), RemoveReaction.class));
+  }
+
+  @Test
+  void refreshToken() {
+    assertEquals(
+        new RefreshToken("header.payload.signature"),
+        decoded(frame("refresh_token", VALID.get("refresh_token")), RefreshToken.class));
+  }
+
+  @Test
+  void refreshTokenMustBeANonBlankStringOfBoundedLength() {
+    assertFieldRejected("refresh_token", obj(), "token", "token is required");
+    assertFieldRejected("refresh_token", obj("token", 42), "token", "token must be a string");
+    assertFieldRejected("refresh_token", obj("token", " "), "token", "token must not be blank");
+    String atLimit = "t".repeat(FrameDecoder.MAX_TOKEN_LENGTH);
+    assertInstanceOf(Decoded.class, decoder.decode(frame("refresh_token", obj("token", atLimit))));
+    assertFieldRejected(
+        "refresh_token",
+        obj("token", atLimit + "t"),
+        "token",
+        "token must be at most " + FrameDecoder.MAX_TOKEN_LENGTH + " characters");
   }
 
   @ParameterizedTest

@@ -1,0 +1,63 @@
+package dev.messenger.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.messenger.connection.ConnectionTest.FakeSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The shutdown wait, on a controllable clock. */
+class ConnectionRegistryTest {
+  private final AtomicLong nanos = new AtomicLong(5_000);
+  private final AtomicInteger pauses = new AtomicInteger();
+
+  @Test
+  void quietConnectionsAreNotWaitedFor() {
+    Connection quiet = new Connection("alice", new FakeSocket().session, 1_000, 0);
+    assertTrue(awaitQuiet(List.of(quiet), Duration.ofSeconds(2), () -> {}));
+    assertEquals(0, pauses.get());
+  }
+
+  @Test
+  void waitsUntilThePendingReplyIsWritten() {
+    FakeSocket socket = new FakeSocket();
+    Connection busy = new Connection("alice", socket.session, 1_000, 0);
+    busy.send("message_sent");
+    assertTrue(
+        awaitQuiet(
+            List.of(busy),
+            Duration.ofSeconds(2),
+            () -> {
+              if (pauses.get() == 3) {
+                socket.completeAll();
+              }
+            }));
+    assertEquals(3, pauses.get());
+  }
+
+  @Test
+  void givesUpAfterTheGracePeriod() {
+    FakeSocket socket = new FakeSocket();
+    Connection stuck = new Connection("alice", socket.session, 1_000, 0);
+    stuck.send("never written");
+    assertFalse(awaitQuiet(List.of(stuck), Duration.ofMillis(100), () -> {}));
+    assertEquals(10, pauses.get()); // 10 ms per pause
+  }
+
+  private boolean awaitQuiet(List<Connection> connections, Duration grace, Runnable onPause) {
+    return ConnectionRegistry.awaitQuiet(
+        connections,
+        grace,
+        nanos::get,
+        () -> {
+          pauses.incrementAndGet();
+          nanos.addAndGet(Duration.ofMillis(10).toNanos());
+          onPause.run();
+        });
+  }
+}
