@@ -73,6 +73,14 @@ final class BenchOptions {
   Path serverPidFile;
 
   @Option(
+      names = "--heap",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Measure the live heap (a full GC through jcmd at each probe). Default: on")
+  boolean heap;
+
+  @Option(
       names = "--max-connect-failure-ratio",
       defaultValue = "0.01",
       description = "Exit 1 when more connections fail or drop. Default: ${DEFAULT-VALUE}")

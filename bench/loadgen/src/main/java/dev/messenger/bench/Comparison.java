@@ -13,6 +13,8 @@ final class Comparison {
   private static final String[][] FIGURES = {
     {"rssPerConnection", "/server/rssPerConnectionBytes"},
     {"heapPerConnection", "/server/heapPerConnectionBytes"},
+    {"rssMarginalPerConnection", "/server/rssMarginalPerConnectionBytes"},
+    {"heapMarginalPerConnection", "/server/heapMarginalPerConnectionBytes"},
     {"connectsPerSecond", "/connect/perSecond"},
     {"deliveriesPerSecond", "/fanout/deliveriesPerSecond"},
     {"deliveryP99", "/fanout/sendToDeliveryMs/p99"},

@@ -99,7 +99,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     report.put("sourceAddresses", options.parsedSourceAddresses().size());
     report.put("clientThreads", options.threads);
 
-    Probe before = Probe.take(server, true);
+    Probe before = Probe.take(server, options.heap);
     long ownCpuStart = ServerProbe.ownCpuTicks();
     connectPermits = new Semaphore(options.connectConcurrency);
     settled = new CountDownLatch(users);
@@ -111,15 +111,17 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
             options.parsedSourceAddresses(),
             options.threads,
             (int) TimeUnit.SECONDS.toMillis(options.timeoutSeconds))) {
-      for (BenchClient client : clients) {
-        connectPermits.acquire();
-        pool.open(client);
-      }
-      if (!settled.await(3L * options.timeoutSeconds + 5, TimeUnit.SECONDS)) {
-        clients.forEach(c -> c.fail("timeout"));
-      }
-      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-      Probe connected = Probe.take(server, true);
+      // Two halves with a probe between them: the second half's growth is the marginal cost of a
+      // connection, free of one-off costs (JIT, pools, caches) that the first connections pay.
+      int half = users / 2;
+      connect(pool, clients.subList(0, half), settled.getCount() - half);
+      long firstHalfNanos = System.nanoTime() - connectStart;
+      long halfReady = ready.sum();
+      Probe middle = Probe.take(server, options.heap);
+      long secondHalfStart = System.nanoTime();
+      connect(pool, clients.subList(half, users), 0);
+      double connectSeconds = (firstHalfNanos + System.nanoTime() - secondHalfStart) / 1e9;
+      Probe connected = Probe.take(server, options.heap);
       ObjectNode connect = report.putObject("connect");
       connect.put("attempted", users);
       connect.put("ok", ready.sum());
@@ -146,7 +148,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
       Probe after;
       if (mode == Mode.CAPACITY) {
         Thread.sleep(TimeUnit.SECONDS.toMillis(holdSeconds));
-        after = Probe.take(server, true);
+        after = Probe.take(server, options.heap);
         report.put("holdSeconds", holdSeconds);
       } else {
         after = connected;
@@ -159,6 +161,19 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
         serverNode.put("rssPerConnectionBytes", (after.rssKb() - before.rssKb()) * 1024 / n);
         if (after.heapKb() >= 0 && before.heapKb() >= 0) {
           serverNode.put("heapPerConnectionBytes", (after.heapKb() - before.heapKb()) * 1024 / n);
+        }
+        long secondHalf = ready.sum() - halfReady;
+        if (secondHalf > 0) {
+          serverNode.put("rssMiddleKb", middle.rssKb());
+          serverNode.put("heapMiddleKb", middle.heapKb());
+          serverNode.put(
+              "rssMarginalPerConnectionBytes",
+              (connected.rssKb() - middle.rssKb()) * 1024 / secondHalf);
+          if (connected.heapKb() >= 0 && middle.heapKb() >= 0) {
+            serverNode.put(
+                "heapMarginalPerConnectionBytes",
+                (connected.heapKb() - middle.heapKb()) * 1024 / secondHalf);
+          }
         }
       }
       report.put("dropped", dropped.sum());
@@ -175,6 +190,22 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
         "generatorCpuCores",
         round(ticksToMillis(ServerProbe.ownCpuTicks() - ownCpuStart) / 1000 / elapsed));
     return Verdict.judge(report, options, fanout);
+  }
+
+  /** Opens these clients, at most --connect-concurrency at once, and waits for each outcome. */
+  private void connect(ClientPool pool, List<BenchClient> batch, long leaveUnsettled)
+      throws InterruptedException {
+    for (BenchClient client : batch) {
+      connectPermits.acquire();
+      pool.open(client);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3L * options.timeoutSeconds + 5);
+    while (settled.getCount() > leaveUnsettled && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (settled.getCount() > leaveUnsettled) {
+      batch.forEach(c -> c.fail("timeout"));
+    }
   }
 
   private List<BenchClient> plan(URI base, String runId) throws InterruptedException {

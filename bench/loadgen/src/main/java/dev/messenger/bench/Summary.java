@@ -45,6 +45,15 @@ final class Summary {
           mb(sv.path("heapAfterKb").asLong()),
           sv.has("heapPerConnectionBytes") ? kb(sv.path("heapPerConnectionBytes").asLong()) : "?",
           sv.path("cpuMsPerConnection").asDouble());
+      if (sv.has("rssMarginalPerConnectionBytes")) {
+        line(
+            s,
+            "  second half of the connections alone: RSS %s/connection, live heap %s/connection",
+            kb(sv.path("rssMarginalPerConnectionBytes").asLong()),
+            sv.has("heapMarginalPerConnectionBytes")
+                ? kb(sv.path("heapMarginalPerConnectionBytes").asLong())
+                : "?");
+      }
     }
     JsonNode f = r.path("fanout");
     if (!f.isMissingNode()) {
