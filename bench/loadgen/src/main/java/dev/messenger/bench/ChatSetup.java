@@ -16,8 +16,13 @@ import java.util.concurrent.Semaphore;
 /** Creates the run's chats over the product's REST API, a few requests in flight at a time. */
 final class ChatSetup {
   private static final ObjectMapper JSON = new ObjectMapper();
+  // HTTP/1.1: over h2c the server ends a long-lived connection with GOAWAY after a few thousand
+  // requests, which would fail the run's set-up.
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final URI chats;
   private final Duration timeout;
 
