@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 
 /** Creates the run's chats over the product's REST API, a few requests in flight at a time. */
@@ -54,9 +55,20 @@ final class ChatSetup {
       CompletableFuture.allOf(all).join();
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalStateException("creating chats failed: " + cause.getMessage(), cause);
+      throw new IllegalStateException(
+          "creating chats at " + chats + " failed: " + describe(cause), cause);
     }
     return ids;
+  }
+
+  private static String describe(Throwable failure) {
+    Throwable f = failure;
+    while (f instanceof CompletionException && f.getCause() != null) {
+      f = f.getCause();
+    }
+    return f.getMessage() != null
+        ? f.getClass().getSimpleName() + ": " + f.getMessage()
+        : f.getClass().getSimpleName();
   }
 
   private HttpRequest request(List<String> members, String token) {

@@ -137,7 +137,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
       if (server != null) {
         serverNode.put("pid", server.pid());
         serverNode.put("rssBeforeKb", before.rssKb());
-        serverNode.put("heapBeforeKb", before.heapKb());
+        putKnown(serverNode, "heapBeforeKb", before.heapKb());
         serverNode.put(
             "cpuMsPerConnection",
             round(
@@ -156,7 +156,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
       }
       if (server != null) {
         serverNode.put("rssAfterKb", after.rssKb());
-        serverNode.put("heapAfterKb", after.heapKb());
+        putKnown(serverNode, "heapAfterKb", after.heapKb());
         long n = Math.max(1, ready.sum());
         serverNode.put("rssPerConnectionBytes", (after.rssKb() - before.rssKb()) * 1024 / n);
         if (after.heapKb() >= 0 && before.heapKb() >= 0) {
@@ -165,7 +165,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
         long secondHalf = ready.sum() - halfReady;
         if (secondHalf > 0) {
           serverNode.put("rssMiddleKb", middle.rssKb());
-          serverNode.put("heapMiddleKb", middle.heapKb());
+          putKnown(serverNode, "heapMiddleKb", middle.heapKb());
           serverNode.put(
               "rssMarginalPerConnectionBytes",
               (connected.rssKb() - middle.rssKb()) * 1024 / secondHalf);
@@ -426,6 +426,13 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
       node.put("max", millis(micros.getMaxValue()));
     }
     return node;
+  }
+
+  /** Heap figures are left out when not measured (--no-heap, or jcmd failed). */
+  private static void putKnown(ObjectNode node, String field, long kb) {
+    if (kb >= 0) {
+      node.put(field, kb);
+    }
   }
 
   private static ObjectNode counts(Map<String, LongAdder> counters) {

@@ -41,8 +41,8 @@ final class Summary {
           mb(sv.path("rssBeforeKb").asLong()),
           mb(sv.path("rssAfterKb").asLong()),
           kb(sv.path("rssPerConnectionBytes").asLong()),
-          mb(sv.path("heapBeforeKb").asLong()),
-          mb(sv.path("heapAfterKb").asLong()),
+          mb(sv.path("heapBeforeKb").asLong(-1)),
+          mb(sv.path("heapAfterKb").asLong(-1)),
           sv.has("heapPerConnectionBytes") ? kb(sv.path("heapPerConnectionBytes").asLong()) : "?",
           sv.path("cpuMsPerConnection").asDouble());
       if (sv.has("rssMarginalPerConnectionBytes")) {
