@@ -1,0 +1,37 @@
+package dev.messenger.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ServerProbeTest {
+  @Test
+  void rssFromProcStatus() {
+    assertEquals(
+        435472, ServerProbe.parseRssKb("Name:\tjava\nVmHWM:\t  500000 kB\nVmRSS:\t  435472 kB\n"));
+  }
+
+  @Test
+  void cpuTicksSkipACommandNameWithSpacesAndParentheses() {
+    String stat = "1234 (my (odd) java) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 40";
+    assertEquals(300, ServerProbe.parseCpuTicks(stat));
+  }
+
+  @Test
+  void liveHeapFromG1HeapInfo() {
+    String info =
+        "12345:\n garbage-first heap   total 524288K, used 55271K [0x0000000700000000,"
+            + " 0x0000000800000000)\n  region size 2048K, 3 young (6144K), 0 survivors (0K)\n"
+            + " Metaspace       used 90000K, committed 91000K, reserved 1114112K\n";
+    assertEquals(55271, ServerProbe.parseHeapUsedKb(info));
+    assertEquals(-1, ServerProbe.parseHeapUsedKb("no heap here"));
+  }
+
+  @Test
+  void measuresThisVeryProcess() {
+    ServerProbe self = new ServerProbe(ProcessHandle.current().pid());
+    assertTrue(self.rssKb() > 0);
+    assertTrue(self.cpuTicks() >= 0);
+  }
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Runs the load generator against a local bench server (Open Liberty "benchServer" with the product WAR
+# at / and the bare reference WAR at /bench), started here as a child process and stopped by its PID.
+#
+#   bench/run.sh capacity   # per target: fresh server, connect USERS, hold, measure memory; then compare
+#   bench/run.sh fanout     # per target: fresh server, USERS in groups of GROUP sending RATE msg/s each
+#   bench/run.sh smoke      # one server, every mode for a few seconds on both targets; exit 0 = tool works
+#
+# Build first: mvn package (repository root, for target/messenger.war) and
+# mvn -f bench/pom.xml package -DskipTests (generator, bare WAR, server layout).
+# Settings (environment): USERS GROUP RATE WARMUP DURATION HOLD TARGETS SERVER_JVM_ARGS GEN_JVM_ARGS
+# GEN_ARGS (extra generator options) BENCH_PORT OUT JFR=1 (flight recording of the server), and any
+# MESSENGER_* / DB_* setting of the product. Results: $OUT/*.json, server logs, the compare line.
+set -euo pipefail
+
+MODE=${1:-}
+case "$MODE" in
+  capacity | fanout | smoke) ;;
+  *)
+    echo "usage: $0 capacity|fanout|smoke   (settings in the environment, see the header)" >&2
+    exit 2
+    ;;
+esac
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+REPO=$(dirname "$BENCH")
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+PORT=${BENCH_PORT:-9180}
+WLP=$BENCH/server/target/liberty/wlp
+SERVER_DIR=$WLP/usr/servers/benchServer
+LOADGEN=$BENCH/loadgen/target/loadgen.jar
+BARE_WAR=$BENCH/bare/target/bench.war
+PRODUCT_WAR=${PRODUCT_WAR:-$REPO/target/messenger.war}
+OUT=${OUT:-$BENCH/target/results/$(date +%Y%m%d-%H%M%S)-$MODE}
+TARGETS=${TARGETS:-product bare}
+SERVER_JVM_ARGS=${SERVER_JVM_ARGS:--Xms512m -Xmx4g -XX:+UseG1GC}
+GEN_JVM_ARGS=${GEN_JVM_ARGS:--Xms512m -Xmx2g -XX:+UseParallelGC}
+GEN_ARGS=${GEN_ARGS:-}
+# The product's limits, raised for load: per-node connections (default 10000) and the per-user message
+# budget (default 30/min; fan-out runs send up to RATE msg/s per user).
+export MESSENGER_CONNECTIONS_MAX_TOTAL=${MESSENGER_CONNECTIONS_MAX_TOTAL:-20000}
+export MESSENGER_RATELIMIT_MESSAGES_PER_MINUTE=${MESSENGER_RATELIMIT_MESSAGES_PER_MINUTE:-600}
+
+die() {
+  echo "run.sh: $*" >&2
+  exit 2
+}
+for f in "$PRODUCT_WAR:mvn package (repository root)" \
+  "$LOADGEN:mvn -f bench/pom.xml package -DskipTests" \
+  "$BARE_WAR:mvn -f bench/pom.xml package -DskipTests" \
+  "$WLP/bin/server:mvn -f bench/pom.xml package -DskipTests"; do
+  [ -e "${f%%:*}" ] || die "missing ${f%%:*}: build it with ${f#*:}"
+done
+
+# Every socket is a file descriptor, on both sides.
+ulimit -n "$(ulimit -Hn)"
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd) # the server runs in its own directory
+SERVER_PID=
+
+start_server() {
+  local name=$1 log="$OUT/server-$1.log" jvm_args=$SERVER_JVM_ARGS
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    die "port $PORT is already in use: is another bench server running?"
+  fi
+  rm -rf "$SERVER_DIR/dropins" "$SERVER_DIR/data" "$SERVER_DIR/logs" "$SERVER_DIR/configDropins"
+  mkdir -p "$SERVER_DIR/dropins" "$SERVER_DIR/configDropins/overrides"
+  cat >"$SERVER_DIR/configDropins/overrides/bench-port.xml" <<XML
+<server>
+  <variable name="http.port" value="$PORT"/>
+  <variable name="https.port" value="$((PORT + 363))"/>
+</server>
+XML
+  cp "$PRODUCT_WAR" "$SERVER_DIR/dropins/messenger.war"
+  cp "$BARE_WAR" "$SERVER_DIR/dropins/bench.war"
+  if [ "${JFR:-0}" = 1 ]; then
+    jvm_args="$jvm_args -XX:StartFlightRecording=filename=$OUT/server-$name.jfr,settings=profile"
+  fi
+  JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
+  SERVER_PID=$!
+  echo "$SERVER_PID" >"$OUT/server.pid"
+  for _ in $(seq 1 360); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      tail -30 "$log" >&2
+      SERVER_PID=
+      die "the bench server exited during start-up (log: $log)"
+    fi
+    if grep -q "CWWKZ0002E\|CWWKO0221E" "$log"; then
+      tail -30 "$log" >&2
+      die "the bench server failed to start an application or its port (log: $log)"
+    fi
+    if grep -q "CWWKF0011I" "$log" && [ "$(grep -c "CWWKZ0001I" "$log")" -ge 2 ] &&
+      curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready"; then
+      echo "bench server $name: pid $SERVER_PID, port $PORT, JVM_ARGS: $jvm_args"
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "the bench server was not ready within 180 s (log: $log)"
+}
+
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -KILL "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+# shellcheck disable=SC2086 # the JVM flags and extra options are word lists
+gen() {
+  "$JAVA" $GEN_JVM_ARGS -jar "$LOADGEN" "$@" --url "http://127.0.0.1:$PORT" \
+    --server-pid "$SERVER_PID" --key "$REPO/dev/jwt/private-key.pem" $GEN_ARGS
+}
+
+{
+  echo "mode=$MODE date=$(date -Is) cores=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "SERVER_JVM_ARGS=$SERVER_JVM_ARGS"
+  echo "GEN_JVM_ARGS=$GEN_JVM_ARGS GEN_ARGS=$GEN_ARGS"
+  env | grep -E '^(MESSENGER|DB)_' | sort
+  "$JAVA" -version 2>&1 | head -1
+} >"$OUT/run.env"
+
+status=0
+case "$MODE" in
+  smoke)
+    # A few users for a few seconds: proves the tool and both endpoints work; figures mean nothing.
+    start_server smoke
+    common=(--users 20 --group-size 5 --source-addresses 127.0.0.1-2 --threads 1)
+    # Heap probes (a full GC each) only where they are checked once: they are the slow part.
+    heap=--heap
+    for t in product bare; do
+      gen capacity --target "$t" "${common[@]}" --hold-seconds 1 $heap --json-out "$OUT/capacity-$t.json"
+      heap=--no-heap
+      gen fanout --target "$t" "${common[@]}" --users 10 --rate 1 --warmup-seconds 1 \
+        --duration-seconds 3 --drain-seconds 10 --no-heap --json-out "$OUT/fanout-$t.json"
+    done
+    "$JAVA" -jar "$LOADGEN" compare "$OUT/fanout-product.json" "$OUT/fanout-bare.json"
+    ;;
+  capacity | fanout)
+    for t in $TARGETS; do
+      start_server "$MODE-$t"
+      if [ "$MODE" = capacity ]; then
+        gen capacity --target "$t" --users "${USERS:-1000}" --group-size "${GROUP:-10}" \
+          --hold-seconds "${HOLD:-10}" --json-out "$OUT/$MODE-$t.json" || status=1
+      else
+        gen fanout --target "$t" --users "${USERS:-500}" --group-size "${GROUP:-10}" \
+          --rate "${RATE:-0.5}" --warmup-seconds "${WARMUP:-10}" \
+          --duration-seconds "${DURATION:-60}" --json-out "$OUT/$MODE-$t.json" || status=1
+      fi
+      stop_server
+    done
+    if [ -f "$OUT/$MODE-product.json" ] && [ -f "$OUT/$MODE-bare.json" ]; then
+      "$JAVA" -jar "$LOADGEN" compare "$OUT/$MODE-product.json" "$OUT/$MODE-bare.json" |
+        tee "$OUT/compare.txt"
+    fi
+    ;;
+esac
+echo "results in $OUT"
+exit "$status"
