@@ -2,6 +2,7 @@ package dev.messenger.chat;
 
 import dev.messenger.protocol.RequestRefused;
 import dev.messenger.storage.EpochMillis;
+import dev.messenger.storage.RowIds;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * Chats and membership on a caller-managed {@link EntityManager} and transaction: the container
@@ -67,7 +67,7 @@ public class ChatStore {
     }
 
     long now = clock.millis();
-    Chat chat = new Chat(UUID.randomUUID().toString(), cleanName, creatorId, now);
+    Chat chat = new Chat(RowIds.next(), cleanName, creatorId, now);
     em.persist(chat);
     // Unrelated entities have no guaranteed insert order: the chat row must exist before the member
     // FKs.

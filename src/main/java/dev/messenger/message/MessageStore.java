@@ -12,6 +12,7 @@ import dev.messenger.protocol.MessageType;
 import dev.messenger.protocol.RequestRefused;
 import dev.messenger.protocol.ServerEvent;
 import dev.messenger.storage.EpochMillis;
+import dev.messenger.storage.RowIds;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -28,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Messages, reactions and the per-chat event log, on a caller-managed {@link EntityManager} and
@@ -113,7 +113,7 @@ public class MessageStore {
     List<Attachment> metadata = files.stream().map(AttachmentRecord::metadata).toList();
     Message message =
         new Message(
-            UUID.randomUUID().toString(),
+            RowIds.next(),
             chatId,
             userId,
             content,

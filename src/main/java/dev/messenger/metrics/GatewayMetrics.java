@@ -4,24 +4,37 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * Names and registers every metric of the gateway (Prometheus text at {@code
- * /metrics?scope=application}). Tagged metrics are looked up per call: the registry caches them,
- * and the tag sets are small and closed.
+ * /metrics?scope=application}). Each tagged metric is looked up in the registry once and then kept
+ * here: the registry's own lookup synchronises, and doing it on every frame serialised the socket
+ * threads (bench/README.md, hot spots). The tag values are closed sets (event names, error codes,
+ * actions, reasons), so the maps stay small.
  */
 @ApplicationScoped
 public class GatewayMetrics {
   @Inject MetricRegistry registry;
 
+  private final Map<String, Counter> events = new ConcurrentHashMap<>();
+  private final Map<String, Timer> handlerTimes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+  private Counter messagesStored;
+
   /** Registered at start so a scrape shows 0 rather than nothing before the first message. */
   @PostConstruct
   void registerCounters() {
-    registry.counter("messenger_messages_stored");
+    messagesStored = registry.counter("messenger_messages_stored");
   }
 
   public void gauge(String name, String description, Supplier<Number> value) {
@@ -33,39 +46,48 @@ public class GatewayMetrics {
 
   /** An inbound event handled (accepted or refused), by event name. */
   public void event(String event, Duration handlerTime) {
-    registry.counter("messenger_events", new Tag("event", event)).inc();
-    registry.timer("messenger_handler_time", new Tag("event", event)).update(handlerTime);
+    events
+        .computeIfAbsent(event, e -> registry.counter("messenger_events", new Tag("event", e)))
+        .inc();
+    handlerTimes
+        .computeIfAbsent(event, e -> registry.timer("messenger_handler_time", new Tag("event", e)))
+        .update(handlerTime);
   }
 
   public void error(String code) {
-    registry.counter("messenger_errors", new Tag("code", code)).inc();
+    errors
+        .computeIfAbsent(code, c -> registry.counter("messenger_errors", new Tag("code", c)))
+        .inc();
   }
 
   public void rateLimited(String action) {
-    registry.counter("messenger_rate_limited", new Tag("action", action.toLowerCase())).inc();
+    rateLimited
+        .computeIfAbsent(
+            action,
+            a -> registry.counter("messenger_rate_limited", new Tag("action", a.toLowerCase())))
+        .inc();
   }
 
   public void connectionRefused(String reason) {
-    registry
-        .counter("messenger_connections_refused", new Tag("reason", reason.toLowerCase()))
+    refused
+        .computeIfAbsent(
+            reason,
+            r ->
+                registry.counter(
+                    "messenger_connections_refused", new Tag("reason", r.toLowerCase())))
         .inc();
   }
 
   /** Messages accepted (send_message committed), for the monitor's messages-per-minute figure. */
   public void messageStored() {
-    registry.counter("messenger_messages_stored").inc();
+    messagesStored.inc();
   }
 
   public long messagesStored() {
-    return registry.counter("messenger_messages_stored").getCount();
+    return messagesStored.getCount();
   }
 
   public long rateLimitViolations() {
-    return registry
-        .getCounters((id, metric) -> id.getName().equals("messenger_rate_limited"))
-        .values()
-        .stream()
-        .mapToLong(c -> c.getCount())
-        .sum();
+    return rateLimited.values().stream().mapToLong(Counter::getCount).sum();
   }
 }
