@@ -100,6 +100,14 @@ public class MessengerConfig {
   long maxQueuedBytes;
 
   @Inject
+  @ConfigProperty(name = "messenger.send.commit-shards")
+  int sendCommitShards;
+
+  @Inject
+  @ConfigProperty(name = "messenger.send.commit-max-batch")
+  int sendCommitMaxBatch;
+
+  @Inject
   @ConfigProperty(name = "messenger.websocket.compression")
   boolean compression;
 
@@ -230,6 +238,16 @@ public class MessengerConfig {
 
   public long maxQueuedBytes() {
     return maxQueuedBytes;
+  }
+
+  /** Independent group-commit writers for send_message; a chat always uses the same one. */
+  public int sendCommitShards() {
+    return sendCommitShards;
+  }
+
+  /** Most messages committed in one transaction. */
+  public int sendCommitMaxBatch() {
+    return sendCommitMaxBatch;
   }
 
   public boolean compression() {

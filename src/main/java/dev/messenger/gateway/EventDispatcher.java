@@ -10,6 +10,7 @@ import dev.messenger.fanout.ChatFrame;
 import dev.messenger.fanout.LocalSubscriptions;
 import dev.messenger.message.MessageStore;
 import dev.messenger.message.Messages;
+import dev.messenger.message.SendBatcher;
 import dev.messenger.metrics.GatewayMetrics;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.ClientEvent.AddReaction;
@@ -45,6 +46,7 @@ public class EventDispatcher {
   @Inject MessengerConfig config;
   @Inject Chats chats;
   @Inject Messages messages;
+  @Inject SendBatcher sends;
   @Inject ChatBus bus;
   @Inject LocalSubscriptions subscriptions;
   @Inject TypingIndicators typing;
@@ -134,7 +136,7 @@ public class EventDispatcher {
   }
 
   private void send(Connection connection, SendMessage command) {
-    MessageStore.Sent sent = messages.send(connection.userId(), command);
+    MessageStore.Sent sent = sends.send(connection.userId(), command);
     // Returning from send() means committed: only now may the sender be told the message is safe.
     connection.send(EventEncoder.frame(EventName.MESSAGE_SENT, sent.ack()));
     if (sent.duplicate()) {
