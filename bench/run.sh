@@ -9,7 +9,8 @@
 # Build first: mvn package (repository root, for target/messenger.war) and
 # mvn -f bench/pom.xml package -DskipTests (generator, bare WAR, server layout).
 # Settings (environment): USERS GROUP RATE WARMUP DURATION HOLD TARGETS SERVER_JVM_ARGS GEN_JVM_ARGS
-# GEN_ARGS (extra generator options) BENCH_PORT OUT JFR=1 (flight recording of the server), and any
+# GEN_ARGS (extra generator options) BENCH_PORT OUT JFR=1 (flight recording of the server),
+# AFTER_RUN_SECONDS (keep the server up that long after the clients left), and any
 # MESSENGER_* / DB_* setting of the product. Results: $OUT/*.json, server logs, the compare line.
 set -euo pipefail
 
@@ -154,6 +155,8 @@ case "$MODE" in
           --rate "${RATE:-0.5}" --warmup-seconds "${WARMUP:-10}" \
           --duration-seconds "${DURATION:-60}" --json-out "$OUT/$MODE-$t.json" || status=1
       fi
+      # The clients have left; a soak run (bench/soak.sh) watches the server settle before it stops.
+      sleep "${AFTER_RUN_SECONDS:-0}"
       stop_server
     done
     if [ -f "$OUT/$MODE-product.json" ] && [ -f "$OUT/$MODE-bare.json" ]; then
