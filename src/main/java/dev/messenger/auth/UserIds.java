@@ -8,17 +8,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Principal.getName()} would give {@code upn} instead), or the user a ticket was issued to.
  */
 public final class UserIds {
-  /**
-   * Handshake user property (String): the authenticated user id, set by the endpoint configurator.
-   */
-  public static final String USER_ID_PROPERTY = "messenger.user-id";
-
-  /**
-   * Handshake user property (Long, epoch ms): when the token that authenticated the connection
-   * expires; for a ticket connection, the token the ticket was obtained with.
-   */
-  public static final String TOKEN_EXPIRES_AT_PROPERTY = "messenger.token-expires-at";
-
   private UserIds() {}
 
   /** The user id of an authenticated principal, or null when there is none. */
@@ -33,18 +22,5 @@ public final class UserIds {
       return jwt.getSubject();
     }
     return principal.getName();
-  }
-
-  /**
-   * When the principal's token expires (epoch ms), or null when the principal carries no expiry.
-   */
-  public static Long tokenExpiresAtMs(Principal principal) {
-    if (principal instanceof TicketPrincipal ticket) {
-      return ticket.tokenExpiresAtMs();
-    }
-    if (principal instanceof JsonWebToken jwt && jwt.getExpirationTime() > 0) {
-      return jwt.getExpirationTime() * 1000;
-    }
-    return null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.messenger.gateway;
 
+import dev.messenger.auth.HandshakeIdentity;
 import dev.messenger.auth.UserIds;
 import jakarta.websocket.Extension;
 import jakarta.websocket.HandshakeResponse;
@@ -7,6 +8,7 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.security.Principal;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -26,10 +28,10 @@ public class GatewayConfigurator extends ServerEndpointConfig.Configurator {
     Principal principal = request.getUserPrincipal();
     String userId = UserIds.of(principal);
     if (userId != null) {
-      config.getUserProperties().put(UserIds.USER_ID_PROPERTY, userId);
-      Long expiresAt = UserIds.tokenExpiresAtMs(principal);
-      if (expiresAt != null) {
-        config.getUserProperties().put(UserIds.TOKEN_EXPIRES_AT_PROPERTY, expiresAt);
+      config.getUserProperties().put(HandshakeIdentity.USER_ID, userId);
+      long expiresAt = HandshakeIdentity.tokenExpiresAtMillis(Map.of(), principal);
+      if (expiresAt != HandshakeIdentity.NEVER) {
+        config.getUserProperties().put(HandshakeIdentity.TOKEN_EXPIRES_AT, expiresAt);
       }
     }
   }

@@ -3,8 +3,8 @@ package dev.messenger.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.messenger.auth.HandshakeIdentity;
 import dev.messenger.auth.TicketPrincipal;
-import dev.messenger.auth.UserIds;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.net.URI;
@@ -32,23 +32,23 @@ class GatewayConfiguratorTest {
   void aTokenGivesItsSubjectAndExpiry() {
     Map<String, Object> properties =
         propertiesAfterHandshake(jwt("alice", "alice@upn", 1_800_000_000L));
-    assertEquals("alice", properties.get(UserIds.USER_ID_PROPERTY), "sub, not upn");
-    assertEquals(1_800_000_000_000L, properties.get(UserIds.TOKEN_EXPIRES_AT_PROPERTY));
+    assertEquals("alice", properties.get(HandshakeIdentity.USER_ID), "sub, not upn");
+    assertEquals(1_800_000_000_000L, properties.get(HandshakeIdentity.TOKEN_EXPIRES_AT));
   }
 
   @Test
   void aTicketGivesItsUserAndTheExpiryOfTheTokenItCameFrom() {
     Map<String, Object> properties =
         propertiesAfterHandshake(new TicketPrincipal("bob", 1_800_000_123_456L));
-    assertEquals("bob", properties.get(UserIds.USER_ID_PROPERTY));
-    assertEquals(1_800_000_123_456L, properties.get(UserIds.TOKEN_EXPIRES_AT_PROPERTY));
+    assertEquals("bob", properties.get(HandshakeIdentity.USER_ID));
+    assertEquals(1_800_000_123_456L, properties.get(HandshakeIdentity.TOKEN_EXPIRES_AT));
   }
 
   @Test
   void noPrincipalSetsNothing() {
     Map<String, Object> properties = propertiesAfterHandshake(null);
-    assertFalse(properties.containsKey(UserIds.USER_ID_PROPERTY));
-    assertFalse(properties.containsKey(UserIds.TOKEN_EXPIRES_AT_PROPERTY));
+    assertFalse(properties.containsKey(HandshakeIdentity.USER_ID));
+    assertFalse(properties.containsKey(HandshakeIdentity.TOKEN_EXPIRES_AT));
   }
 
   private static JsonWebToken jwt(String sub, String upn, long exp) {
