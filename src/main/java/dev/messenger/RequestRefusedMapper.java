@@ -29,6 +29,7 @@ public class RequestRefusedMapper implements ExceptionMapper<RequestRefused> {
       case FORBIDDEN -> 403;
       case RATE_LIMITED -> 429;
       case INTERNAL -> 500;
+      case OVERLOADED -> 503;
       case BAD_REQUEST, UNKNOWN_EVENT, VALIDATION -> 400;
     };
   }

@@ -108,6 +108,10 @@ public class MessengerConfig {
   int sendCommitMaxBatch;
 
   @Inject
+  @ConfigProperty(name = "messenger.send.max-queued")
+  int sendMaxQueued;
+
+  @Inject
   @ConfigProperty(name = "messenger.websocket.compression")
   boolean compression;
 
@@ -248,6 +252,14 @@ public class MessengerConfig {
   /** Most messages committed in one transaction. */
   public int sendCommitMaxBatch() {
     return sendCommitMaxBatch;
+  }
+
+  /**
+   * Sends waiting for their commit, over all shards, beyond which {@code send_message} is refused
+   * with OVERLOADED.
+   */
+  public int sendMaxQueued() {
+    return sendMaxQueued;
   }
 
   public boolean compression() {

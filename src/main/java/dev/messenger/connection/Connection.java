@@ -124,6 +124,14 @@ public final class Connection {
     return true;
   }
 
+  /**
+   * Keeps the connection from counting as quiet while work started by the current event finishes on
+   * another thread (a queued send); paired with {@link #endEvent()} when that work is done.
+   */
+  public void continueEventElsewhere() {
+    handling.incrementAndGet();
+  }
+
   public void endEvent() {
     handling.decrementAndGet();
   }

@@ -8,6 +8,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -27,6 +29,9 @@ import java.util.logging.Logger;
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// No transaction: nothing here touches a transactional resource, and a JTA begin/commit on every
+// call was container overhead on every frame (fan-out profile).
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ConnectionRegistry {
   @Inject MessengerConfig config;
   @Inject GatewayMetrics metrics;

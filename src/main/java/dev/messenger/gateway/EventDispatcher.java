@@ -8,6 +8,7 @@ import dev.messenger.connection.Connection;
 import dev.messenger.fanout.ChatBus;
 import dev.messenger.fanout.ChatFrame;
 import dev.messenger.fanout.LocalSubscriptions;
+import dev.messenger.message.GroupCommit;
 import dev.messenger.message.MessageStore;
 import dev.messenger.message.Messages;
 import dev.messenger.message.SendBatcher;
@@ -23,6 +24,7 @@ import dev.messenger.protocol.ClientEvent.RemoveReaction;
 import dev.messenger.protocol.ClientEvent.SendMessage;
 import dev.messenger.protocol.ClientEvent.TypingStart;
 import dev.messenger.protocol.ClientEvent.TypingStop;
+import dev.messenger.protocol.ErrorCode;
 import dev.messenger.protocol.EventEncoder;
 import dev.messenger.protocol.EventName;
 import dev.messenger.protocol.RequestRefused;
@@ -35,6 +37,8 @@ import dev.messenger.typing.TypingIndicators;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Applies one decoded client event for one connection: rate limit, then the feature code, then the
@@ -43,6 +47,11 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class EventDispatcher {
+  private static final Logger LOG = Logger.getLogger(EventDispatcher.class.getName());
+
+  /** How long a client should wait before resending a send refused as OVERLOADED. */
+  static final long OVERLOADED_RETRY_MS = 1000;
+
   @Inject MessengerConfig config;
   @Inject Chats chats;
   @Inject Messages messages;
@@ -135,18 +144,77 @@ public class EventDispatcher {
     return null;
   }
 
+  /**
+   * Queues the send for group commit and returns at once; the acknowledgement (only once committed:
+   * then the sender may forget the message) and the broadcast follow on the writer's thread, in the
+   * chat's commit order.
+   */
   private void send(Connection connection, SendMessage command) {
-    MessageStore.Sent sent = sends.send(connection.userId(), command);
-    // Returning from send() means committed: only now may the sender be told the message is safe.
-    connection.send(EventEncoder.frame(EventName.MESSAGE_SENT, sent.ack()));
-    if (sent.duplicate()) {
-      return; // a resend after a lost ack: the original was delivered already
+    // A joined connection proved membership when it joined, and membership is never revoked.
+    boolean memberProven = connection.isSubscribed(command.chatId());
+    MessageStore.SendRequest request =
+        new MessageStore.SendRequest(connection.userId(), command, memberProven);
+    connection.continueEventElsewhere();
+    boolean queued;
+    try {
+      queued = sends.send(request, outcome -> sent(connection, command, outcome));
+    } catch (RuntimeException e) {
+      connection.endEvent();
+      throw e;
     }
-    metrics.messageStored();
-    String frame = EventEncoder.frame(EventName.NEW_MESSAGE, sent.event());
-    bus.publish(
-        ChatFrame.exceptConnection(command.chatId(), sent.ack().seq(), frame, connection.id()));
-    typing.stop(command.chatId(), connection.userId());
+    if (!queued) {
+      connection.endEvent();
+      throw RequestRefused.overloaded(
+          "the server is busy storing messages; retry later", OVERLOADED_RETRY_MS);
+    }
+  }
+
+  private void sent(
+      Connection connection, SendMessage command, GroupCommit.Outcome<MessageStore.Sent> outcome) {
+    try {
+      if (!outcome.ok()) {
+        if (outcome.failure() instanceof RequestRefused refused) {
+          error(connection, refused, command.name(), command.tempId());
+        } else {
+          LOG.log(
+              Level.WARNING,
+              "Failed to store send_message for " + connection.userId(),
+              outcome.failure());
+          error(
+              connection,
+              new RequestRefused(ErrorCode.INTERNAL, "the server failed to apply the event; retry"),
+              command.name(),
+              command.tempId());
+        }
+        return;
+      }
+      MessageStore.Sent sent = outcome.value();
+      connection.send(EventEncoder.frame(EventName.MESSAGE_SENT, sent.ack()));
+      if (sent.duplicate()) {
+        return; // a resend after a lost ack: the original was delivered already
+      }
+      metrics.messageStored();
+      String frame = EventEncoder.frameFromData(EventName.NEW_MESSAGE, sent.eventData());
+      bus.publish(
+          ChatFrame.exceptConnection(command.chatId(), sent.ack().seq(), frame, connection.id()));
+      typing.stop(command.chatId(), connection.userId());
+    } finally {
+      connection.endEvent();
+    }
+  }
+
+  /** The {@code error} event for a refused (or failed) client event. */
+  public void error(Connection connection, RequestRefused refused, String event, String tempId) {
+    metrics.error(refused.code().name());
+    connection.send(
+        EventEncoder.frame(
+            EventName.ERROR,
+            new ServerEvent.Error(
+                refused.code().name(),
+                refused.getMessage(),
+                event,
+                tempId,
+                refused.retryAfterMs())));
   }
 
   /**

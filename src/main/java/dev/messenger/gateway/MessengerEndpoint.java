@@ -9,11 +9,8 @@ import dev.messenger.metrics.GatewayMetrics;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.DecodeResult;
 import dev.messenger.protocol.ErrorCode;
-import dev.messenger.protocol.EventEncoder;
-import dev.messenger.protocol.EventName;
 import dev.messenger.protocol.FrameSize;
 import dev.messenger.protocol.RequestRefused;
-import dev.messenger.protocol.ServerEvent;
 import dev.messenger.typing.TypingIndicators;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.Dependent;
@@ -161,10 +158,6 @@ public class MessengerEndpoint {
 
   private void error(
       ErrorCode code, String message, String event, String tempId, Long retryAfterMs) {
-    metrics.error(code.name());
-    connection.send(
-        EventEncoder.frame(
-            EventName.ERROR,
-            new ServerEvent.Error(code.name(), message, event, tempId, retryAfterMs)));
+    dispatcher.error(connection, RequestRefused.of(code, message, retryAfterMs), event, tempId);
   }
 }

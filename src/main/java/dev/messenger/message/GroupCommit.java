@@ -3,23 +3,39 @@ package dev.messenger.message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Group commit: concurrent callers hand in their items, one of them (the leader) writes every item
- * waiting at that moment in one transaction, and each caller returns when its own item is durable.
- * A commit is the expensive part of a message (transaction set-up, the database's log write), so
- * under load one commit carries many messages instead of one each, with no timer and no added
- * latency when idle: a lone caller leads a batch of one.
+ * Group commit without blocking the caller: items are queued by shard, one writer task per shard
+ * takes every item waiting at that moment (up to {@code maxBatch}) and writes them in one
+ * transaction, then completes each item in arrival order on its own thread. A commit is the
+ * expensive part of a message (transaction set-up, the database's page and log writes), so under
+ * load one commit carries many messages; with no timer, a lone item is written at once.
  *
- * <p>Items are spread over shards by a key (the chat), each with its own leader, so chats proceed
- * in parallel and no lock is held across I/O: the shard's monitor only guards its queue, and
- * callers wait for their own result. Within a shard items are written in arrival order.
+ * <p>Callers never wait: a socket thread queues the send and returns to read the next frame, and
+ * the completion (acknowledgement, broadcast) runs on the writer's thread in commit order, so the
+ * live events of one chat leave in the order of their sequence numbers. Each shard's queue is
+ * bounded; a full queue refuses the item at once (back-pressure) instead of growing without end.
  *
- * <p>The writer returns one outcome per item, in order. When it throws, the batch is rolled back
- * and each item is written again alone, so one bad item never fails the others.
+ * <p>Items are spread over shards by a key (the chat), so chats proceed in parallel and each chat's
+ * items are written in arrival order. No lock is held across I/O: a shard's monitor guards only its
+ * queue. When the writer throws, the batch is rolled back and each item is written again alone, so
+ * one bad item never fails the others.
  */
 public final class GroupCommit<I, O> {
+  private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+
+  /**
+   * Batches one writer task writes before it hands its thread back to the executor (and queues
+   * itself again), so a busy shard cannot hold a pool thread for ever.
+   */
+  private static final int BATCHES_PER_TASK = 16;
+
   /** The result of one item: a value, or the exception its caller gets. */
   public record Outcome<O>(O value, RuntimeException failure) {
     public static <O> Outcome<O> of(O value) {
@@ -29,72 +45,83 @@ public final class GroupCommit<I, O> {
     public static <O> Outcome<O> failed(RuntimeException failure) {
       return new Outcome<>(null, failure);
     }
+
+    public boolean ok() {
+      return failure == null;
+    }
   }
 
-  private final Shard<I, O>[] shards;
+  private final Shard[] shards;
   private final int maxBatch;
+  private final int maxQueuedPerShard;
+  private final Executor executor;
   private final Function<List<I>, List<Outcome<O>>> writer;
 
-  @SuppressWarnings("unchecked")
-  public GroupCommit(int shards, int maxBatch, Function<List<I>, List<Outcome<O>>> writer) {
-    if (shards < 1 || maxBatch < 1) {
-      throw new IllegalArgumentException("shards and maxBatch must be positive");
+  /**
+   * @param maxQueued items waiting over all shards before {@link #submit} refuses more
+   * @param executor runs the writer tasks; a rejected task runs on the submitting thread
+   */
+  public GroupCommit(
+      int shards,
+      int maxBatch,
+      int maxQueued,
+      Executor executor,
+      Function<List<I>, List<Outcome<O>>> writer) {
+    if (shards < 1 || maxBatch < 1 || maxQueued < shards) {
+      throw new IllegalArgumentException(
+          "shards and maxBatch must be positive, maxQueued at least one per shard");
     }
-    this.shards = new Shard[shards];
+    this.shards = new GroupCommit.Shard[shards];
     for (int i = 0; i < shards; i++) {
-      this.shards[i] = new Shard<>();
+      this.shards[i] = new Shard();
     }
     this.maxBatch = maxBatch;
+    this.maxQueuedPerShard = maxQueued / shards;
+    this.executor = executor;
     this.writer = writer;
   }
 
-  /** Writes {@code item} (with whatever else is waiting in its shard) and returns its value. */
-  public O submit(Object key, I item) {
-    Shard<I, O> shard = shards[Math.floorMod(key.hashCode(), shards.length)];
-    Pending<I, O> mine = new Pending<>(item);
+  /**
+   * Queues {@code item} for writing; {@code completion} later receives its outcome (on the writer's
+   * thread, after the commit, in the shard's arrival order).
+   *
+   * @return false when the item's shard is full: nothing was queued and completion is never called
+   */
+  public boolean submit(Object key, I item, Consumer<Outcome<O>> completion) {
+    Shard shard = shards[Math.floorMod(key.hashCode(), shards.length)];
+    boolean start;
     synchronized (shard) {
-      shard.queue.add(mine);
-    }
-    while (true) {
-      List<Pending<I, O>> batch;
-      synchronized (shard) {
-        while (!mine.done && shard.writing) {
-          try {
-            shard.wait();
-          } catch (InterruptedException e) {
-            // The item may still be written by the leader; keep waiting for its outcome.
-            Thread.currentThread().interrupt();
-          }
-        }
-        if (mine.done) {
-          return mine.result();
-        }
-        shard.writing = true;
-        batch = new ArrayList<>(Math.min(maxBatch, shard.queue.size()));
-        while (batch.size() < maxBatch && !shard.queue.isEmpty()) {
-          batch.add(shard.queue.poll());
-        }
+      if (shard.queue.size() >= maxQueuedPerShard) {
+        return false;
       }
-      try {
-        write(batch);
-      } finally {
-        synchronized (shard) {
-          shard.writing = false;
-          shard.notifyAll();
-        }
-      }
+      shard.queue.add(new Pending<>(item, completion));
+      start = !shard.scheduled;
+      shard.scheduled = true;
     }
+    if (start) {
+      schedule(shard);
+    }
+    return true;
   }
 
   /** Items waiting for a writer, over all shards. */
   public int queued() {
     int queued = 0;
-    for (Shard<I, O> shard : shards) {
+    for (Shard shard : shards) {
       synchronized (shard) {
         queued += shard.queue.size();
       }
     }
     return queued;
+  }
+
+  private void schedule(Shard shard) {
+    try {
+      executor.execute(shard);
+    } catch (RejectedExecutionException e) {
+      // A pool that refuses work (shutting down, saturated) must not strand queued items.
+      shard.run();
+    }
   }
 
   private void write(List<Pending<I, O>> batch) {
@@ -103,7 +130,7 @@ public final class GroupCommit<I, O> {
       outcomes = writer.apply(batch.stream().map(p -> p.item).toList());
     } catch (RuntimeException batchFailed) {
       if (batch.size() == 1) {
-        batch.get(0).finish(Outcome.failed(batchFailed));
+        batch.get(0).complete(Outcome.failed(batchFailed));
         return;
       }
       for (Pending<I, O> pending : batch) {
@@ -115,39 +142,53 @@ public final class GroupCommit<I, O> {
       IllegalStateException broken =
           new IllegalStateException(
               "writer returned " + outcomes.size() + " outcomes for " + batch.size() + " items");
-      batch.forEach(p -> p.finish(Outcome.failed(broken)));
+      batch.forEach(p -> p.complete(Outcome.failed(broken)));
       return;
     }
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).finish(outcomes.get(i));
+      batch.get(i).complete(outcomes.get(i));
     }
   }
 
-  private static final class Shard<I, O> {
+  /** One queue and, while it has items, exactly one writer task. */
+  private final class Shard implements Runnable {
     final ArrayDeque<Pending<I, O>> queue = new ArrayDeque<>();
-    boolean writing;
+    boolean scheduled;
+
+    @Override
+    public void run() {
+      for (int round = 0; round < BATCHES_PER_TASK; round++) {
+        List<Pending<I, O>> batch;
+        synchronized (this) {
+          if (queue.isEmpty()) {
+            scheduled = false;
+            return;
+          }
+          batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
+          while (batch.size() < maxBatch && !queue.isEmpty()) {
+            batch.add(queue.poll());
+          }
+        }
+        write(batch);
+      }
+      synchronized (this) {
+        if (queue.isEmpty()) {
+          scheduled = false;
+          return;
+        }
+      }
+      schedule(this);
+    }
   }
 
-  private static final class Pending<I, O> {
-    final I item;
-    volatile boolean done;
-    Outcome<O> outcome;
-
-    Pending(I item) {
-      this.item = item;
-    }
-
-    /** Called by the leader, outside the shard's monitor; published by its notifyAll. */
-    void finish(Outcome<O> outcome) {
-      this.outcome = outcome;
-      this.done = true;
-    }
-
-    O result() {
-      if (outcome.failure() != null) {
-        throw outcome.failure();
+  private record Pending<I, O>(I item, Consumer<Outcome<O>> completion) {
+    void complete(Outcome<O> outcome) {
+      try {
+        completion.accept(outcome);
+      } catch (RuntimeException e) {
+        // One caller's failing completion must not cost the rest of the batch theirs.
+        LOG.log(Level.WARNING, "completion of a group-committed item failed", e);
       }
-      return outcome.value();
     }
   }
 }

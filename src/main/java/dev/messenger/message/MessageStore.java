@@ -24,13 +24,18 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.spi.JsonProvider;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import java.io.StringReader;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Messages, reactions and the per-chat event log, on a caller-managed {@link EntityManager} and
@@ -63,10 +68,14 @@ public class MessageStore {
 
   /**
    * The result of a send; {@code duplicate} when the tempId was seen before and nothing was
-   * written.
+   * written. {@code eventData}: the {@code new_message} data as logged (JSON), so the broadcast
+   * frame is built without encoding the event again; null for a duplicate, which is not broadcast.
    */
   public record Sent(
-      ServerEvent.MessageSent ack, ServerEvent.NewMessage event, boolean duplicate) {}
+      ServerEvent.MessageSent ack,
+      ServerEvent.NewMessage event,
+      String eventData,
+      boolean duplicate) {}
 
   /** One logged event, as replayed: {@code dataJson} is the event's {@code data}. */
   public record StoredEvent(long seq, String type, String dataJson) {}
@@ -97,49 +106,193 @@ public class MessageStore {
 
   public record ReactionSummary(String emoji, int count, List<String> userIds) {}
 
-  public Sent send(String userId, ClientEvent.SendMessage cmd) {
-    String chatId = cmd.chatId();
-    chats.requireMember(chatId, userId);
-    Optional<Message> earlier = findByTempId(chatId, userId, cmd.tempId());
-    if (earlier.isPresent()) {
-      return duplicate(earlier.get());
-    }
-    MessageType type = cmd.messageType() == null ? MessageType.TEXT : cmd.messageType();
-    List<AttachmentRecord> files = attachmentsToSend(userId, type, cmd.attachments());
-    long seq = nextSeq(chatId);
-    // A concurrent resend of the same tempId may have committed while we waited for the chat's row
-    // lock.
-    earlier = findByTempId(chatId, userId, cmd.tempId());
-    if (earlier.isPresent()) {
-      giveBackSeq(chatId);
-      return duplicate(earlier.get());
-    }
+  /**
+   * One {@code send_message} to store. {@code memberProven}: the sender's membership was checked
+   * already (its connection joined the chat; membership is never revoked), so no query is needed.
+   */
+  public record SendRequest(String userId, ClientEvent.SendMessage command, boolean memberProven) {}
 
-    long now = clock.millis();
-    String content = cmd.content() == null ? "" : cmd.content();
-    // The metadata is copied into the message (and so into its logged event): history and replay
-    // show it without another query.
-    List<Attachment> metadata = files.stream().map(AttachmentRecord::metadata).toList();
-    Message message =
-        new Message(
-            RowIds.next(),
-            chatId,
-            userId,
-            content,
-            type,
-            EventEncoder.data(metadata),
-            cmd.tempId(),
-            now,
-            seq);
-    em.persist(message);
-    if (!files.isEmpty()) {
-      // The links reference the message row: it must be inserted first.
-      em.flush();
-      attachments.link(message.id(), chatId, files);
+  /** A single send, checked in full: {@link #sendAll} with one item, its refusal thrown. */
+  public Sent send(String userId, ClientEvent.SendMessage cmd) {
+    GroupCommit.Outcome<Sent> outcome =
+        sendAll(List.of(new SendRequest(userId, cmd, false))).get(0);
+    if (!outcome.ok()) {
+      throw outcome.failure();
     }
-    ServerEvent.NewMessage event = newMessageEvent(message);
-    append(chatId, seq, EventName.NEW_MESSAGE, message.id(), event, now);
-    return new Sent(ack(message), event, false);
+    return outcome.value();
+  }
+
+  /**
+   * Stores a batch of sends in the caller's transaction, one outcome per item in order: the sent
+   * message (or, for a tempId seen before, the original as a duplicate) or the refusal of that item
+   * alone (not a member, unknown attachment), which wrote nothing. Any other exception means the
+   * batch must be rolled back.
+   *
+   * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
+   * opposite orders): one query for the members among unproven senders, the chat row locked, one
+   * query for earlier messages with the batch's tempIds, then the messages with consecutive seqs
+   * and one update of the chat's seq. The inserts are left to the commit (flush mode COMMIT on
+   * every query), where the JPA provider can batch them.
+   */
+  public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends) {
+    List<GroupCommit.Outcome<Sent>> outcomes = new ArrayList<>(sends.size());
+    Map<String, List<Integer>> byChat = new TreeMap<>();
+    for (int i = 0; i < sends.size(); i++) {
+      outcomes.add(null);
+      byChat.computeIfAbsent(sends.get(i).command().chatId(), id -> new ArrayList<>()).add(i);
+    }
+    byChat.forEach((chatId, items) -> sendToChat(chatId, items, sends, outcomes));
+    return outcomes;
+  }
+
+  private void sendToChat(
+      String chatId,
+      List<Integer> items,
+      List<SendRequest> sends,
+      List<GroupCommit.Outcome<Sent>> outcomes) {
+    Set<String> members = membersAmong(chatId, items, sends);
+    List<Integer> accepted = new ArrayList<>(items.size());
+    for (int i : items) {
+      SendRequest send = sends.get(i);
+      if (send.memberProven() || members.contains(send.userId())) {
+        accepted.add(i);
+      } else {
+        outcomes.set(i, GroupCommit.Outcome.failed(RequestRefused.notFound("chat")));
+      }
+    }
+    if (accepted.isEmpty()) {
+      return;
+    }
+    // The row lock orders the writers of this chat, on every node, until commit; the tempId check
+    // after it sees any resend that committed meanwhile.
+    Long head = lockChat(chatId);
+    if (head == null) {
+      accepted.forEach(
+          i -> outcomes.set(i, GroupCommit.Outcome.failed(RequestRefused.notFound("chat"))));
+      return;
+    }
+    Map<String, Message> byTempId = storedByTempId(chatId, accepted, sends);
+    long seq = head;
+    long now = clock.millis();
+    for (int i : accepted) {
+      SendRequest send = sends.get(i);
+      ClientEvent.SendMessage cmd = send.command();
+      String tempKey = tempKey(send.userId(), cmd.tempId());
+      Message earlier = tempKey == null ? null : byTempId.get(tempKey);
+      if (earlier != null) {
+        outcomes.set(i, GroupCommit.Outcome.of(duplicate(earlier)));
+        continue;
+      }
+      MessageType type = cmd.messageType() == null ? MessageType.TEXT : cmd.messageType();
+      List<AttachmentRecord> files;
+      try {
+        files = attachmentsToSend(send.userId(), type, cmd.attachments());
+      } catch (RequestRefused refused) {
+        outcomes.set(i, GroupCommit.Outcome.failed(refused));
+        continue;
+      }
+      seq++;
+      String content = cmd.content() == null ? "" : cmd.content();
+      // The metadata is copied into the message (and so into its logged event): history and replay
+      // show it without another query.
+      List<Attachment> metadata = files.stream().map(AttachmentRecord::metadata).toList();
+      Message message =
+          new Message(
+              RowIds.next(),
+              chatId,
+              send.userId(),
+              content,
+              type,
+              EventEncoder.data(metadata),
+              cmd.tempId(),
+              now,
+              seq);
+      em.persist(message);
+      if (!files.isEmpty()) {
+        // The links reference the message row: it must be inserted first.
+        em.flush();
+        attachments.link(message.id(), chatId, files);
+      }
+      if (tempKey != null) {
+        byTempId.put(tempKey, message); // the same tempId again in this batch is a resend
+      }
+      ServerEvent.NewMessage event = newMessageEvent(message);
+      String data = EventEncoder.data(event);
+      em.persist(new ChatEventRecord(chatId, seq, EventName.NEW_MESSAGE, message.id(), data, now));
+      outcomes.set(i, GroupCommit.Outcome.of(new Sent(ack(message), event, data, false)));
+    }
+    if (seq != head) {
+      em.createNativeQuery("UPDATE chats SET last_seq = ? WHERE id = ?")
+          .setParameter(1, seq)
+          .setParameter(2, chatId)
+          .setFlushMode(FlushModeType.COMMIT)
+          .executeUpdate();
+    }
+  }
+
+  /** Which of the senders that still need a check are members of the chat, in one query. */
+  private Set<String> membersAmong(String chatId, List<Integer> items, List<SendRequest> sends) {
+    Set<String> unproven = new HashSet<>();
+    for (int i : items) {
+      if (!sends.get(i).memberProven()) {
+        unproven.add(sends.get(i).userId());
+      }
+    }
+    if (unproven.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        em.createQuery(
+                "SELECT m.userId FROM ChatMember m WHERE m.chatId = :chat AND m.userId IN :users",
+                String.class)
+            .setParameter("chat", chatId)
+            .setParameter("users", List.copyOf(unproven))
+            .setFlushMode(FlushModeType.COMMIT)
+            .getResultList());
+  }
+
+  /**
+   * Locks the chat's row until commit and returns its last seq; null when there is no such chat.
+   */
+  private Long lockChat(String chatId) {
+    List<?> rows =
+        em.createNativeQuery("SELECT last_seq FROM chats WHERE id = ? FOR UPDATE")
+            .setParameter(1, chatId)
+            .setFlushMode(FlushModeType.COMMIT)
+            .getResultList();
+    return rows.isEmpty() ? null : ((Number) rows.get(0)).longValue();
+  }
+
+  /** Stored messages of the chat with the batch's tempIds, by sender and tempId, in one query. */
+  private Map<String, Message> storedByTempId(
+      String chatId, List<Integer> items, List<SendRequest> sends) {
+    Set<String> tempIds = new HashSet<>();
+    for (int i : items) {
+      String tempId = sends.get(i).command().tempId();
+      if (tempId != null) {
+        tempIds.add(tempId);
+      }
+    }
+    Map<String, Message> found = new HashMap<>();
+    if (tempIds.isEmpty()) {
+      return found;
+    }
+    for (Message m :
+        em.createQuery(
+                "SELECT m FROM Message m WHERE m.chatId = :chat AND m.tempId IN :temps",
+                Message.class)
+            .setParameter("chat", chatId)
+            .setParameter("temps", List.copyOf(tempIds))
+            .setFlushMode(FlushModeType.COMMIT)
+            .getResultList()) {
+      found.put(tempKey(m.senderId(), m.tempId()), m);
+    }
+    return found;
+  }
+
+  /** A tempId is the sender's own: two users may pick the same one. */
+  private static String tempKey(String senderId, String tempId) {
+    return tempId == null ? null : senderId + '\n' + tempId;
   }
 
   /**
@@ -484,27 +637,12 @@ public class MessageStore {
     return count > 0;
   }
 
-  private Optional<Message> findByTempId(String chatId, String senderId, String tempId) {
-    if (tempId == null) {
-      return Optional.empty();
-    }
-    return em.createQuery(
-            "SELECT m FROM Message m"
-                + " WHERE m.chatId = :chat AND m.senderId = :sender AND m.tempId = :temp",
-            Message.class)
-        .setParameter("chat", chatId)
-        .setParameter("sender", senderId)
-        .setParameter("temp", tempId)
-        .getResultStream()
-        .findFirst();
-  }
-
   /**
    * The answer to a resend: the stored message as first announced (without its text if deleted
    * since).
    */
   private Sent duplicate(Message message) {
-    return new Sent(ack(message), newMessageEvent(message), true);
+    return new Sent(ack(message), newMessageEvent(message), null, true);
   }
 
   private static ServerEvent.MessageSent ack(Message message) {

@@ -3,7 +3,6 @@ package dev.messenger.message;
 import dev.messenger.chat.ChatStore;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.protocol.ClientEvent;
-import dev.messenger.protocol.RequestRefused;
 import dev.messenger.protocol.ServerEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,7 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,20 +34,12 @@ public class Messages {
 
   /**
    * Several sends in one transaction (see {@link SendBatcher}). A refusal (not a member, unknown
-   * attachment...) is thrown before that send writes anything, so it is that item's outcome and the
-   * others still commit; any other failure rolls the whole batch back.
+   * attachment...) is that item's outcome and wrote nothing, so the others still commit; any other
+   * failure rolls the whole batch back.
    */
-  public List<GroupCommit.Outcome<MessageStore.Sent>> sendAll(List<SendBatcher.Send> sends) {
-    MessageStore store = store();
-    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = new ArrayList<>(sends.size());
-    for (SendBatcher.Send send : sends) {
-      try {
-        outcomes.add(GroupCommit.Outcome.of(store.send(send.userId(), send.command())));
-      } catch (RequestRefused refused) {
-        outcomes.add(GroupCommit.Outcome.failed(refused));
-      }
-    }
-    return outcomes;
+  public List<GroupCommit.Outcome<MessageStore.Sent>> sendAll(
+      List<MessageStore.SendRequest> sends) {
+    return store().sendAll(sends);
   }
 
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {

@@ -1,35 +1,52 @@
 package dev.messenger.message;
 
 import dev.messenger.config.MessengerConfig;
-import dev.messenger.protocol.ClientEvent;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.function.Consumer;
 
 /**
- * {@code send_message} through group commit: concurrent sends share transactions (one per batch, in
- * {@link Messages#sendAll}), sharded by chat so chats proceed in parallel and each chat's messages
- * are written in arrival order. A call returns once its message is committed, as {@link
- * Messages#send} does.
+ * {@code send_message} through group commit: sends share transactions (one per batch, in {@link
+ * Messages#sendAll}), sharded by chat so chats proceed in parallel and each chat's messages are
+ * written, and completed, in arrival order. The writers run on the server's default managed
+ * executor: no thread of its own, and the socket thread that queued a send is free at once.
  */
 @ApplicationScoped
 public class SendBatcher {
-  /** One send as handed in by the gateway. */
-  public record Send(String userId, ClientEvent.SendMessage command) {}
-
   @Inject Messages messages;
   @Inject MessengerConfig config;
 
-  private GroupCommit<Send, MessageStore.Sent> commits;
+  @Resource ManagedExecutorService executor;
+
+  private GroupCommit<MessageStore.SendRequest, MessageStore.Sent> commits;
 
   @PostConstruct
   void start() {
     commits =
         new GroupCommit<>(
-            config.sendCommitShards(), config.sendCommitMaxBatch(), messages::sendAll);
+            config.sendCommitShards(),
+            config.sendCommitMaxBatch(),
+            config.sendMaxQueued(),
+            executor,
+            messages::sendAll);
   }
 
-  public MessageStore.Sent send(String userId, ClientEvent.SendMessage command) {
-    return commits.submit(command.chatId(), new Send(userId, command));
+  /**
+   * Queues a send; {@code completion} gets its outcome once committed (or refused), on a writer
+   * thread.
+   *
+   * @return false when too many sends are waiting already: nothing was queued
+   */
+  public boolean send(
+      MessageStore.SendRequest send, Consumer<GroupCommit.Outcome<MessageStore.Sent>> completion) {
+    return commits.submit(send.command().chatId(), send, completion);
+  }
+
+  /** Sends waiting for their commit. */
+  public int queued() {
+    return commits.queued();
   }
 }

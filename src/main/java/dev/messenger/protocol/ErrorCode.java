@@ -14,6 +14,11 @@ public enum ErrorCode {
   FORBIDDEN,
   /** A per-user rate limit refused the event; {@code retryAfterMs} says when to try again. */
   RATE_LIMITED,
+  /**
+   * The server is too busy to take the event now (its database is behind); nothing was applied.
+   * Retry after {@code retryAfterMs}.
+   */
+  OVERLOADED,
   /** The server failed; the event was not applied. */
   INTERNAL
 }

@@ -1,27 +1,14 @@
 package dev.messenger.protocol;
 
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
-import jakarta.json.spi.JsonProvider;
-import java.io.StringReader;
-import java.util.Map;
 
 /**
  * Encodes outbound events as {@code {"event": ..., "data": {...}}} with JSON-B. One shared JSON-B
  * instance: it is thread-safe and costly to build.
  */
 public final class EventEncoder {
-  /**
-   * One reader factory: {@code Json.createReader} looks the JSON-P provider up (a ServiceLoader
-   * scan) on every call, which showed in the fan-out profile.
-   */
-  private static final JsonReaderFactory READERS =
-      JsonProvider.provider().createReaderFactory(Map.of());
-
   private static final Jsonb JSONB = JsonbBuilder.create();
 
   private EventEncoder() {}
@@ -40,11 +27,19 @@ public final class EventEncoder {
     return JSONB.toJson(new Envelope(event, payload));
   }
 
-  /** A full frame from a stored payload (replayed events are kept encoded in the event log). */
+  /**
+   * A full frame from a payload already encoded by {@link #data} (the event log keeps events
+   * encoded): spliced into the envelope as it is, since parsing and re-encoding our own JSON would
+   * only cost time. {@code event} is one of the {@link EventName} constants, which need no
+   * escaping.
+   */
   public static String frameFromData(String event, String dataJson) {
-    try (JsonReader reader = READERS.createReader(new StringReader(dataJson))) {
-      JsonObject data = reader.readObject();
-      return JSONB.toJson(new Envelope(event, data));
-    }
+    return new StringBuilder(dataJson.length() + event.length() + 22)
+        .append("{\"event\":\"")
+        .append(event)
+        .append("\",\"data\":")
+        .append(dataJson)
+        .append('}')
+        .toString();
   }
 }

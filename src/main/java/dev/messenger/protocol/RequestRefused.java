@@ -24,7 +24,8 @@ public class RequestRefused extends RuntimeException {
   }
 
   /**
-   * When a rate limit refused the event: milliseconds until it would be accepted; otherwise null.
+   * When a rate limit or overload refused the event: milliseconds until it is worth retrying;
+   * otherwise null.
    */
   public Long retryAfterMs() {
     return retryAfterMs;
@@ -33,6 +34,16 @@ public class RequestRefused extends RuntimeException {
   public static RequestRefused rateLimited(String action, long retryAfterMs) {
     return new RequestRefused(
         ErrorCode.RATE_LIMITED, "too many " + action + " events; retry later", retryAfterMs);
+  }
+
+  /** A refusal as decoded or caught elsewhere; {@code retryAfterMs} may be null. */
+  public static RequestRefused of(ErrorCode code, String message, Long retryAfterMs) {
+    return new RequestRefused(code, message, retryAfterMs);
+  }
+
+  /** The node cannot take more of this work now; the client retries after the given wait. */
+  public static RequestRefused overloaded(String message, long retryAfterMs) {
+    return new RequestRefused(ErrorCode.OVERLOADED, message, retryAfterMs);
   }
 
   public static RequestRefused notFound(String what) {

@@ -5,6 +5,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.Map;
 
@@ -15,6 +17,9 @@ import java.util.Map;
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// No transaction: nothing here touches a transactional resource, and a JTA begin/commit on every
+// call was container overhead on every frame (fan-out profile).
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class RateLimiter {
 
   @Inject MessengerConfig config;

@@ -1,6 +1,8 @@
 package dev.messenger.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,34 +11,73 @@ import dev.messenger.message.GroupCommit.Outcome;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  /** Outcomes by item, in completion order. */
+  private final List<Integer> completedInOrder = Collections.synchronizedList(new ArrayList<>());
+
+  private final Map<Integer, Outcome<Integer>> outcomes = new ConcurrentHashMap<>();
+
+  private void submit(GroupCommit<Integer, Integer> commits, String key, int item) {
+    assertTrue(
+        commits.submit(
+            key,
+            item,
+            outcome -> {
+              outcomes.put(item, outcome);
+              completedInOrder.add(item);
+            }));
+  }
+
+  private void awaitCompleted(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (completedInOrder.size() < count) {
+      assertTrue(System.nanoTime() < deadline, "only " + completedInOrder.size() + " completed");
+      Thread.sleep(1);
+    }
+  }
+
+  private static Function<List<Integer>, List<Outcome<Integer>>> timesTen(
+      List<List<Integer>> batches) {
+    return items -> {
+      batches.add(items);
+      return items.stream().map(i -> Outcome.of(i * 10)).toList();
+    };
+  }
 
   @Test
-  void aLoneCallerIsABatchOfOne() {
-    List<List<Integer>> batches = new ArrayList<>();
-    GroupCommit<Integer, String> commits =
-        new GroupCommit<>(
-            2,
-            10,
-            items -> {
-              batches.add(items);
-              return items.stream().map(i -> Outcome.of("v" + i)).toList();
-            });
-    assertEquals("v1", commits.submit("chat", 1));
-    assertEquals("v2", commits.submit("chat", 2));
+  void aLoneItemIsABatchOfOneAndTheCallerDoesNotWait() throws Exception {
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    GroupCommit<Integer, Integer> commits = new GroupCommit<>(2, 10, 100, pool, timesTen(batches));
+    submit(commits, "chat", 1);
+    awaitCompleted(1);
+    submit(commits, "chat", 2);
+    awaitCompleted(2);
+    assertEquals(10, outcomes.get(1).value());
+    assertEquals(20, outcomes.get(2).value());
     assertEquals(List.of(List.of(1), List.of(2)), batches);
   }
 
   @Test
-  void callersArrivingDuringAWriteShareTheNextBatchInArrivalOrder() throws Exception {
+  void itemsArrivingDuringAWriteShareTheNextBatchAndCompleteInArrivalOrder() throws Exception {
     CountDownLatch firstWriteStarted = new CountDownLatch(1);
     CountDownLatch releaseFirstWrite = new CountDownLatch(1);
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
@@ -44,6 +85,8 @@ class GroupCommitTest {
         new GroupCommit<>(
             1,
             100,
+            100,
+            pool,
             items -> {
               batches.add(items);
               if (items.contains(0)) {
@@ -52,33 +95,58 @@ class GroupCommitTest {
               }
               return items.stream().map(i -> Outcome.of(i * 10)).toList();
             });
-    ExecutorService pool = Executors.newFixedThreadPool(6);
-    try {
-      Future<Integer> first = pool.submit(() -> commits.submit("c", 0));
-      await(firstWriteStarted);
-      List<Future<Integer>> followers = new ArrayList<>();
-      for (int i = 1; i <= 5; i++) {
-        int item = i;
-        followers.add(pool.submit(() -> commits.submit("c", item)));
-        awaitQueued(commits, i); // so arrival order is submission order
-      }
-      releaseFirstWrite.countDown();
-      assertEquals(0, first.get(5, TimeUnit.SECONDS));
-      for (int i = 1; i <= 5; i++) {
-        assertEquals(i * 10, followers.get(i - 1).get(5, TimeUnit.SECONDS));
-      }
-      assertEquals(List.of(List.of(0), List.of(1, 2, 3, 4, 5)), batches);
-    } finally {
-      pool.shutdownNow();
+    submit(commits, "c", 0);
+    await(firstWriteStarted);
+    for (int i = 1; i <= 5; i++) {
+      submit(commits, "c", i); // returns at once although the shard is busy writing
     }
+    assertEquals(5, commits.queued());
+    releaseFirstWrite.countDown();
+    awaitCompleted(6);
+    assertEquals(List.of(0, 1, 2, 3, 4, 5), completedInOrder);
+    assertEquals(List.of(List.of(0), List.of(1, 2, 3, 4, 5)), batches);
+    assertEquals(50, outcomes.get(5).value());
+    assertEquals(0, commits.queued());
   }
 
   @Test
-  void aRefusedItemFailsOnlyItsOwnCaller() {
+  void batchesAreCutAtMaxBatch() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(
+            1,
+            3,
+            100,
+            pool,
+            items -> {
+              batches.add(items);
+              if (items.contains(0)) {
+                started.countDown();
+                await(release);
+              }
+              return items.stream().map(Outcome::of).toList();
+            });
+    submit(commits, "c", 0);
+    await(started);
+    for (int i = 1; i <= 7; i++) {
+      submit(commits, "c", i);
+    }
+    release.countDown();
+    awaitCompleted(8);
+    assertEquals(
+        List.of(List.of(0), List.of(1, 2, 3), List.of(4, 5, 6), List.of(7)), List.copyOf(batches));
+  }
+
+  @Test
+  void aRefusedItemFailsOnlyItself() throws Exception {
     GroupCommit<Integer, Integer> commits =
         new GroupCommit<>(
             1,
             10,
+            100,
+            pool,
             items ->
                 items.stream()
                     .map(
@@ -87,8 +155,14 @@ class GroupCommitTest {
                                 ? Outcome.<Integer>failed(new IllegalArgumentException("negative"))
                                 : Outcome.of(i))
                     .toList());
-    assertEquals(3, commits.submit("c", 3));
-    assertThrows(IllegalArgumentException.class, () -> commits.submit("c", -1));
+    submit(commits, "c", 3);
+    submit(commits, "c", -1);
+    awaitCompleted(2);
+    assertEquals(3, outcomes.get(3).value());
+    assertTrue(outcomes.get(3).ok());
+    assertFalse(outcomes.get(-1).ok());
+    assertNull(outcomes.get(-1).value());
+    assertTrue(outcomes.get(-1).failure() instanceof IllegalArgumentException);
   }
 
   @Test
@@ -101,6 +175,8 @@ class GroupCommitTest {
         new GroupCommit<>(
             1,
             10,
+            100,
+            pool,
             items -> {
               batches.add(items);
               if (items.contains(0)) {
@@ -112,73 +188,132 @@ class GroupCommitTest {
               }
               return items.stream().map(Outcome::of).toList();
             });
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      Future<Integer> blocker = pool.submit(() -> commits.submit("c", 0));
-      await(started);
-      List<Future<Integer>> waiting = new ArrayList<>();
-      for (int i = 1; i <= 3; i++) {
-        int item = i;
-        waiting.add(pool.submit(() -> commits.submit("c", item)));
-        awaitQueued(commits, i);
-      }
-      release.countDown();
-      assertEquals(0, blocker.get(5, TimeUnit.SECONDS));
-      assertEquals(1, waiting.get(0).get(5, TimeUnit.SECONDS));
-      Exception failed =
-          assertThrows(Exception.class, () -> waiting.get(1).get(5, TimeUnit.SECONDS));
-      assertSame(poison, failed.getCause());
-      assertEquals(3, waiting.get(2).get(5, TimeUnit.SECONDS));
-      assertEquals(
-          List.of(List.of(0), List.of(1, 2, 3), List.of(1), List.of(2), List.of(3)), batches);
-    } finally {
-      pool.shutdownNow();
+    submit(commits, "c", 0);
+    await(started);
+    for (int i = 1; i <= 3; i++) {
+      submit(commits, "c", i);
     }
+    release.countDown();
+    awaitCompleted(4);
+    assertEquals(1, outcomes.get(1).value());
+    assertSame(poison, outcomes.get(2).failure());
+    assertEquals(3, outcomes.get(3).value());
+    assertEquals(List.of(0, 1, 2, 3), completedInOrder);
+    assertEquals(
+        List.of(List.of(0), List.of(1, 2, 3), List.of(1), List.of(2), List.of(3)), batches);
   }
 
   @Test
-  void shardsWriteInParallelAndEveryItemIsWrittenOnce() throws Exception {
-    AtomicInteger written = new AtomicInteger();
+  void aFullShardRefusesNewItemsUntilItDrains() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(
+            1,
+            10,
+            3,
+            pool,
+            items -> {
+              if (items.contains(0)) {
+                started.countDown();
+                await(release);
+              }
+              return items.stream().map(Outcome::of).toList();
+            });
+    submit(commits, "c", 0); // being written: no longer queued
+    await(started);
+    submit(commits, "c", 1);
+    submit(commits, "c", 2);
+    submit(commits, "c", 3);
+    assertFalse(commits.submit("c", 4, outcome -> completedInOrder.add(4)), "queue full");
+    release.countDown();
+    awaitCompleted(4);
+    submit(commits, "c", 5);
+    awaitCompleted(5);
+    assertEquals(List.of(0, 1, 2, 3, 5), completedInOrder);
+  }
+
+  @Test
+  void aFailingCompletionDoesNotCostTheOthersTheirs() throws Exception {
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(
+            1, 10, 100, Runnable::run, items -> items.stream().map(Outcome::of).toList());
+    assertTrue(
+        commits.submit(
+            "c",
+            1,
+            outcome -> {
+              throw new IllegalStateException("the peer is gone");
+            }));
+    submit(commits, "c", 2);
+    awaitCompleted(1);
+    assertEquals(2, outcomes.get(2).value());
+  }
+
+  @Test
+  void aRejectingExecutorWritesOnTheSubmittingThread() throws Exception {
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(
+            1,
+            10,
+            100,
+            task -> {
+              throw new RejectedExecutionException("shut down");
+            },
+            items -> items.stream().map(Outcome::of).toList());
+    submit(commits, "c", 7);
+    assertEquals(List.of(7), completedInOrder); // done before submit returned
+  }
+
+  @Test
+  void everyItemIsWrittenOnceAndEachKeyCompletesInWriteOrder() throws Exception {
     List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commits =
         new GroupCommit<>(
             4,
             8,
+            10_000,
+            pool,
             items -> {
-              written.addAndGet(items.size());
               seen.addAll(items);
               return items.stream().map(Outcome::of).toList();
             });
-    ExecutorService pool = Executors.newFixedThreadPool(16);
+    ExecutorService submitters = Executors.newFixedThreadPool(8);
     try {
-      List<Future<Integer>> results = new ArrayList<>();
-      for (int i = 0; i < 2_000; i++) {
-        int item = i;
-        results.add(pool.submit(() -> commits.submit("chat-" + (item % 37), item)));
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        done.add(
+            submitters.submit(
+                () -> {
+                  for (int i = thread; i < 2_000; i += 8) {
+                    submit(commits, "chat-" + (i % 37), i);
+                  }
+                }));
       }
-      for (int i = 0; i < results.size(); i++) {
-        assertEquals(i, results.get(i).get(10, TimeUnit.SECONDS));
+      for (Future<?> f : done) {
+        f.get(10, TimeUnit.SECONDS);
       }
+      awaitCompleted(2_000);
     } finally {
-      pool.shutdownNow();
+      submitters.shutdownNow();
     }
-    assertEquals(2_000, written.get());
+    assertEquals(2_000, seen.size());
     assertEquals(2_000, seen.stream().distinct().count());
-    assertTrue(seen.size() == 2_000);
+    for (int key = 0; key < 37; key++) {
+      int k = key;
+      List<Integer> written = seen.stream().filter(i -> i % 37 == k).toList();
+      List<Integer> completed = completedInOrder.stream().filter(i -> i % 37 == k).toList();
+      assertEquals(written, completed, "key " + key);
+    }
   }
 
   @Test
   void refusesNonsenseSizes() {
-    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(0, 1, items -> List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(1, 0, items -> List.of()));
-  }
-
-  private static void awaitQueued(GroupCommit<?, ?> commits, int expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (commits.queued() < expected) {
-      assertTrue(System.nanoTime() < deadline, "never queued " + expected);
-      Thread.sleep(1);
-    }
+    Function<List<Object>, List<Outcome<Object>>> none = items -> List.of();
+    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(0, 1, 10, pool, none));
+    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(1, 0, 10, pool, none));
+    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(4, 1, 3, pool, none));
   }
 
   private static void await(CountDownLatch latch) {

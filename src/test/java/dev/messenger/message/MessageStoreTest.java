@@ -259,6 +259,86 @@ class MessageStoreTest {
   }
 
   @OnEachDatabase
+  void aBatchStoresEachChatsMessagesInOrderWithOneOutcomePerItem(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    String carol = "carol-" + UUID.randomUUID();
+    String otherChat =
+        db.tx(em -> new ChatStore(em, clock).create(carol, "other", List.of(alice))).id();
+    send(alice, "before", "t0"); // seq 1 of the first chat
+
+    List<MessageStore.SendRequest> batch =
+        List.of(
+            new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), false),
+            new MessageStore.SendRequest(carol, text(otherChat, "c1", "tc1"), false),
+            new MessageStore.SendRequest(bob, text(chatId, "b1", "tb1"), false),
+            // Carol is no member of the first chat: refused alone, nothing written for her.
+            new MessageStore.SendRequest(carol, text(chatId, "intruder", "tx"), false),
+            // A resend of Alice's first send in the same batch: the same message, stored once.
+            new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), false),
+            // A resend of a message committed before the batch.
+            new MessageStore.SendRequest(alice, text(chatId, "before", "t0"), false),
+            new MessageStore.SendRequest(alice, text(otherChat, "a2", "ta2"), false));
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = store(st -> st.sendAll(batch));
+
+    assertEquals(batch.size(), outcomes.size());
+    assertEquals(2L, outcomes.get(0).value().ack().seq());
+    assertEquals(3L, outcomes.get(2).value().ack().seq());
+    assertEquals(1L, outcomes.get(1).value().ack().seq());
+    assertEquals(2L, outcomes.get(6).value().ack().seq());
+    RequestRefused refused = (RequestRefused) outcomes.get(3).failure();
+    assertEquals(ErrorCode.NOT_FOUND, refused.code());
+    MessageStore.Sent resent = outcomes.get(4).value();
+    assertTrue(resent.duplicate());
+    assertEquals(outcomes.get(0).value().ack().messageId(), resent.ack().messageId());
+    assertTrue(outcomes.get(5).value().duplicate());
+    assertEquals(1L, outcomes.get(5).value().ack().seq());
+
+    assertEquals(3, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(2, count("SELECT last_seq FROM chats WHERE id = ?", otherChat));
+    assertEquals(3, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
+    assertEquals(3, count("SELECT COUNT(*) FROM chat_events WHERE chat_id = ?", chatId));
+    assertEquals(
+        0,
+        count("SELECT COUNT(*) FROM messages WHERE sender_id = ? AND chat_id = ?", carol, chatId));
+    // The logged data is what the broadcast frame carries.
+    MessageStore.Sent b1 = outcomes.get(2).value();
+    assertEquals(
+        b1.eventData(),
+        db.queryString("SELECT payload FROM chat_events WHERE chat_id = ? AND seq = 3", chatId));
+    assertEquals("b1", json(b1.eventData()).getString("content"));
+  }
+
+  @OnEachDatabase
+  void aProvenMemberIsNotCheckedAgainButAnUnprovenOneIs(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    String stranger = "stranger-" + UUID.randomUUID();
+    // The gateway proves membership when a connection joins; the store takes its word for it.
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
+        store(
+            st ->
+                st.sendAll(
+                    List.of(
+                        new MessageStore.SendRequest(bob, text(chatId, "hi", "t1"), true),
+                        new MessageStore.SendRequest(stranger, text(chatId, "hi", "t2"), false))));
+    assertTrue(outcomes.get(0).ok());
+    assertEquals(ErrorCode.NOT_FOUND, ((RequestRefused) outcomes.get(1).failure()).code());
+  }
+
+  @OnEachDatabase
+  void aBatchForAChatThatDoesNotExistIsRefusedItemByItem(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
+        store(
+            st ->
+                st.sendAll(
+                    List.of(
+                        new MessageStore.SendRequest(alice, text("no-such-chat", "x", "t1"), true),
+                        new MessageStore.SendRequest(alice, text(chatId, "y", "t2"), false))));
+    assertEquals(ErrorCode.NOT_FOUND, ((RequestRefused) outcomes.get(0).failure()).code());
+    assertEquals(1L, outcomes.get(1).value().ack().seq());
+  }
+
+  @OnEachDatabase
   void onlyMembersSend(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);
     assertRefused(ErrorCode.NOT_FOUND, "chat not found", () -> send("eve", "hi", "t"));

@@ -113,6 +113,8 @@ class EventEncoderTest {
 
     assertEquals(live, replayed);
     assertEquals(parse(stored), replayed.getJsonObject("data"));
+    // Byte for byte: a live frame and a replayed one are the same text.
+    assertEquals(EventEncoder.frame(event, payload), EventEncoder.frameFromData(event, stored));
   }
 
   private static JsonObject parse(String json) {
