@@ -66,6 +66,11 @@ die() {
 }
 if [ "$SERVER" = payara ]; then
   SERVER_FILE=$PAYARA_JAR
+  case "${DB_URL:-}" in
+    "" | jdbc:postgresql:*) ;;
+    *) die "SERVER=payara: DB_URL must be a jdbc:postgresql: URL (without DB_URL: H2, fresh per start)" ;;
+  esac
+  [ -z "${DB_URL:-}" ] || [ -n "${DB_USER:-}" ] || die "SERVER=payara with DB_URL needs DB_USER too"
 else
   SERVER_FILE=$WLP/bin/server
 fi
@@ -109,7 +114,6 @@ start_payara() {
   local log=$1 jvm_args=$2 post=$PAYARA_CONFIG/post-boot-commands.asadmin
   local -a libs=()
   if [ -n "${DB_URL:-}" ]; then
-    [ -n "${DB_USER:-}" ] || die "SERVER=payara with DB_URL needs DB_USER (and DB_PASSWORD) too"
     post=$PAYARA_CONFIG/post-boot-commands-postgresql.asadmin
     libs=(--addlibs "$PAYARA_PG_JAR")
   fi
@@ -121,7 +125,7 @@ start_payara() {
     export PWD
     export MP_JWT_VERIFY_PUBLICKEY_LOCATION=${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-file://$REPO/dev/jwt/public-key.pem}
     export MESSENGER_DEV_PRIVATE_KEY_LOCATION=${MESSENGER_DEV_PRIVATE_KEY_LOCATION:-file://$REPO/dev/jwt/private-key.pem}
-    # Payara refuses an empty password property; trust authentication accepts any.
+    # The PostgreSQL post-boot file needs a non-empty DB_PASSWORD; trust authentication accepts any.
     [ -z "${DB_URL:-}" ] || export DB_PASSWORD=${DB_PASSWORD:-bench}
     exec "$JAVA" $jvm_args -jar "$PAYARA_JAR" --rootdir "$PAYARA_DIR/root" --port "$PORT" \
       --nocluster --disablephonehome "${libs[@]}" \
