@@ -112,6 +112,10 @@ public class MessengerConfig {
   int sendMaxQueued;
 
   @Inject
+  @ConfigProperty(name = "messenger.send.commit-linger-us")
+  long sendCommitLingerMicros;
+
+  @Inject
   @ConfigProperty(name = "messenger.websocket.compression")
   boolean compression;
 
@@ -260,6 +264,11 @@ public class MessengerConfig {
    */
   public int sendMaxQueued() {
     return sendMaxQueued;
+  }
+
+  /** How long an idle group-commit writer waits for more sends before it commits. */
+  public long sendCommitLingerMicros() {
+    return sendCommitLingerMicros;
   }
 
   public boolean compression() {

@@ -3,8 +3,9 @@ package dev.messenger.message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -21,6 +22,11 @@ import java.util.logging.Logger;
  * the completion (acknowledgement, broadcast) runs on the writer's thread in commit order, so the
  * live events of one chat leave in the order of their sequence numbers. Each shard's queue is
  * bounded; a full queue refuses the item at once (back-pressure) instead of growing without end.
+ *
+ * <p>An idle writer can wait a little ({@code linger}) before its first batch, so that items
+ * arriving meanwhile share the commit: at moderate load a writer that is never behind would
+ * otherwise commit nearly every item alone, paying the commit's full cost per item (PostgreSQL's
+ * {@code commit_delay} is the same idea). A writer that is behind never waits.
  *
  * <p>Items are spread over shards by a key (the chat), so chats proceed in parallel and each chat's
  * items are written in arrival order. No lock is held across I/O: a shard's monitor guards only its
@@ -54,23 +60,28 @@ public final class GroupCommit<I, O> {
   private final Shard[] shards;
   private final int maxBatch;
   private final int maxQueuedPerShard;
-  private final Executor executor;
+  private final long lingerMicros;
+  private final ScheduledExecutorService executor;
   private final Function<List<I>, List<Outcome<O>>> writer;
 
   /**
    * @param maxQueued items waiting over all shards before {@link #submit} refuses more
+   * @param lingerMicros how long an idle writer waits for company before writing; 0: at once
    * @param executor runs the writer tasks; a rejected task runs on the submitting thread
    */
   public GroupCommit(
       int shards,
       int maxBatch,
       int maxQueued,
-      Executor executor,
+      long lingerMicros,
+      ScheduledExecutorService executor,
       Function<List<I>, List<Outcome<O>>> writer) {
-    if (shards < 1 || maxBatch < 1 || maxQueued < shards) {
+    if (shards < 1 || maxBatch < 1 || maxQueued < shards || lingerMicros < 0) {
       throw new IllegalArgumentException(
-          "shards and maxBatch must be positive, maxQueued at least one per shard");
+          "shards and maxBatch must be positive, maxQueued at least one per shard, linger not"
+              + " negative");
     }
+    this.lingerMicros = lingerMicros;
     this.shards = new GroupCommit.Shard[shards];
     for (int i = 0; i < shards; i++) {
       this.shards[i] = new Shard();
@@ -99,7 +110,7 @@ public final class GroupCommit<I, O> {
       shard.scheduled = true;
     }
     if (start) {
-      schedule(shard);
+      schedule(shard, lingerMicros);
     }
     return true;
   }
@@ -115,9 +126,13 @@ public final class GroupCommit<I, O> {
     return queued;
   }
 
-  private void schedule(Shard shard) {
+  private void schedule(Shard shard, long delayMicros) {
     try {
-      executor.execute(shard);
+      if (delayMicros > 0) {
+        executor.schedule(shard, delayMicros, TimeUnit.MICROSECONDS);
+      } else {
+        executor.execute(shard);
+      }
     } catch (RejectedExecutionException e) {
       // A pool that refuses work (shutting down, saturated) must not strand queued items.
       shard.run();
@@ -177,7 +192,7 @@ public final class GroupCommit<I, O> {
           return;
         }
       }
-      schedule(this);
+      schedule(this, 0);
     }
   }
 

@@ -129,10 +129,10 @@ public class MessageStore {
    * batch must be rolled back.
    *
    * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
-   * opposite orders): one query for the members among unproven senders, the chat row locked, one
-   * query for earlier messages with the batch's tempIds, then the messages with consecutive seqs
-   * and one update of the chat's seq. The inserts are left to the commit (flush mode COMMIT on
-   * every query), where the JPA provider can batch them.
+   * opposite orders): one query for the members among unproven senders, the chat row locked, an
+   * index lookup per tempId for an earlier message, then the messages with consecutive seqs and one
+   * update of the chat's seq. The inserts are left to the commit (flush mode COMMIT on every
+   * query), where the JPA provider can batch them.
    */
   public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends) {
     List<GroupCommit.Outcome<Sent>> outcomes = new ArrayList<>(sends.size());
@@ -263,29 +263,32 @@ public class MessageStore {
     return rows.isEmpty() ? null : ((Number) rows.get(0)).longValue();
   }
 
-  /** Stored messages of the chat with the batch's tempIds, by sender and tempId, in one query. */
+  /**
+   * Stored messages of the chat with the batch's tempIds, by sender and tempId. One lookup per
+   * tempId on the unique index (chat_id, sender_id, temp_id): an {@code IN} list over several
+   * senders' tempIds could use only the index's chat_id and read the whole chat (seen on H2).
+   */
   private Map<String, Message> storedByTempId(
       String chatId, List<Integer> items, List<SendRequest> sends) {
-    Set<String> tempIds = new HashSet<>();
-    for (int i : items) {
-      String tempId = sends.get(i).command().tempId();
-      if (tempId != null) {
-        tempIds.add(tempId);
-      }
-    }
     Map<String, Message> found = new HashMap<>();
-    if (tempIds.isEmpty()) {
-      return found;
-    }
-    for (Message m :
-        em.createQuery(
-                "SELECT m FROM Message m WHERE m.chatId = :chat AND m.tempId IN :temps",
-                Message.class)
-            .setParameter("chat", chatId)
-            .setParameter("temps", List.copyOf(tempIds))
-            .setFlushMode(FlushModeType.COMMIT)
-            .getResultList()) {
-      found.put(tempKey(m.senderId(), m.tempId()), m);
+    Set<String> asked = new HashSet<>();
+    for (int i : items) {
+      SendRequest send = sends.get(i);
+      String tempKey = tempKey(send.userId(), send.command().tempId());
+      if (tempKey == null || !asked.add(tempKey)) {
+        continue;
+      }
+      em.createQuery(
+              "SELECT m FROM Message m"
+                  + " WHERE m.chatId = :chat AND m.senderId = :sender AND m.tempId = :temp",
+              Message.class)
+          .setParameter("chat", chatId)
+          .setParameter("sender", send.userId())
+          .setParameter("temp", send.command().tempId())
+          .setFlushMode(FlushModeType.COMMIT)
+          .getResultStream()
+          .findFirst()
+          .ifPresent(m -> found.put(tempKey, m));
     }
     return found;
   }

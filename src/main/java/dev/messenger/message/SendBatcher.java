@@ -3,7 +3,7 @@ package dev.messenger.message;
 import dev.messenger.config.MessengerConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.Consumer;
@@ -12,14 +12,15 @@ import java.util.function.Consumer;
  * {@code send_message} through group commit: sends share transactions (one per batch, in {@link
  * Messages#sendAll}), sharded by chat so chats proceed in parallel and each chat's messages are
  * written, and completed, in arrival order. The writers run on the server's default managed
- * executor: no thread of its own, and the socket thread that queued a send is free at once.
+ * (scheduled) executor: no thread of its own, and the socket thread that queued a send is free at
+ * once.
  */
 @ApplicationScoped
 public class SendBatcher {
   @Inject Messages messages;
   @Inject MessengerConfig config;
 
-  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService executor;
 
   private GroupCommit<MessageStore.SendRequest, MessageStore.Sent> commits;
 
@@ -30,6 +31,7 @@ public class SendBatcher {
             config.sendCommitShards(),
             config.sendCommitMaxBatch(),
             config.sendMaxQueued(),
+            config.sendCommitLingerMicros(),
             executor,
             messages::sendAll);
   }

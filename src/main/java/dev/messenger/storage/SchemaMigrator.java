@@ -24,7 +24,7 @@ import org.flywaydb.core.api.resource.LoadableResource;
 public class SchemaMigrator {
   /** Every migration, oldest first. Add new files here too. */
   public static final List<String> MIGRATIONS =
-      List.of("V1__messenger_schema.sql", "V2__attachments.sql", "V3__temp_id_index_order.sql");
+      List.of("V1__messenger_schema.sql", "V2__attachments.sql");
 
   static final String LOCATION = "db/migration";
 

@@ -17,14 +17,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
-  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+  private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(4);
 
   @AfterEach
   void stop() {
@@ -66,7 +66,8 @@ class GroupCommitTest {
   @Test
   void aLoneItemIsABatchOfOneAndTheCallerDoesNotWait() throws Exception {
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-    GroupCommit<Integer, Integer> commits = new GroupCommit<>(2, 10, 100, pool, timesTen(batches));
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(2, 10, 100, 0, pool, timesTen(batches));
     submit(commits, "chat", 1);
     awaitCompleted(1);
     submit(commits, "chat", 2);
@@ -86,6 +87,7 @@ class GroupCommitTest {
             1,
             100,
             100,
+            0,
             pool,
             items -> {
               batches.add(items);
@@ -119,6 +121,7 @@ class GroupCommitTest {
             1,
             3,
             100,
+            0,
             pool,
             items -> {
               batches.add(items);
@@ -146,6 +149,7 @@ class GroupCommitTest {
             1,
             10,
             100,
+            0,
             pool,
             items ->
                 items.stream()
@@ -176,6 +180,7 @@ class GroupCommitTest {
             1,
             10,
             100,
+            0,
             pool,
             items -> {
               batches.add(items);
@@ -212,6 +217,7 @@ class GroupCommitTest {
             1,
             10,
             3,
+            0,
             pool,
             items -> {
               if (items.contains(0)) {
@@ -236,8 +242,7 @@ class GroupCommitTest {
   @Test
   void aFailingCompletionDoesNotCostTheOthersTheirs() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1, 10, 100, Runnable::run, items -> items.stream().map(Outcome::of).toList());
+        new GroupCommit<>(1, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList());
     assertTrue(
         commits.submit(
             "c",
@@ -252,17 +257,25 @@ class GroupCommitTest {
 
   @Test
   void aRejectingExecutorWritesOnTheSubmittingThread() throws Exception {
+    ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+    stopped.shutdown();
     GroupCommit<Integer, Integer> commits =
         new GroupCommit<>(
-            1,
-            10,
-            100,
-            task -> {
-              throw new RejectedExecutionException("shut down");
-            },
-            items -> items.stream().map(Outcome::of).toList());
+            1, 10, 100, 0, stopped, items -> items.stream().map(Outcome::of).toList());
     submit(commits, "c", 7);
     assertEquals(List.of(7), completedInOrder); // done before submit returned
+  }
+
+  @Test
+  void anIdleWriterLingersSoThatItemsArrivingMeanwhileShareItsCommit() throws Exception {
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(1, 10, 100, 300_000, pool, timesTen(batches));
+    for (int i = 1; i <= 4; i++) {
+      submit(commits, "c", i); // well within the 300 ms the first one waits
+    }
+    awaitCompleted(4);
+    assertEquals(List.of(List.of(1, 2, 3, 4)), batches);
   }
 
   @Test
@@ -273,6 +286,7 @@ class GroupCommitTest {
             4,
             8,
             10_000,
+            0,
             pool,
             items -> {
               seen.addAll(items);
@@ -311,9 +325,9 @@ class GroupCommitTest {
   @Test
   void refusesNonsenseSizes() {
     Function<List<Object>, List<Outcome<Object>>> none = items -> List.of();
-    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(0, 1, 10, pool, none));
-    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(1, 0, 10, pool, none));
-    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(4, 1, 3, pool, none));
+    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(0, 1, 10, 0, pool, none));
+    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(1, 0, 10, 0, pool, none));
+    assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(4, 1, 3, 0, pool, none));
   }
 
   private static void await(CountDownLatch latch) {
