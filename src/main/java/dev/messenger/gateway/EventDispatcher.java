@@ -146,7 +146,7 @@ public class EventDispatcher {
 
   /**
    * Queues the send for group commit and returns at once; the acknowledgement (only once committed:
-   * then the sender may forget the message) and the broadcast follow on the writer's thread, in the
+   * then the sender may forget the message) and the broadcast follow on a pool thread, in the
    * chat's commit order.
    */
   private void send(Connection connection, SendMessage command) {

@@ -14,14 +14,15 @@ import java.util.logging.Logger;
 /**
  * Group commit without blocking the caller: items are queued by shard, one writer task per shard
  * takes every item waiting at that moment (up to {@code maxBatch}) and writes them in one
- * transaction, then completes each item in arrival order on its own thread. A commit is the
- * expensive part of a message (transaction set-up, the database's page and log writes), so under
- * load one commit carries many messages; with no timer, a lone item is written at once.
+ * transaction, then completes each item in arrival order. A commit is the expensive part of a
+ * message (transaction set-up, the database's page and log writes), so under load one commit
+ * carries many messages.
  *
  * <p>Callers never wait: a socket thread queues the send and returns to read the next frame, and
- * the completion (acknowledgement, broadcast) runs on the writer's thread in commit order, so the
- * live events of one chat leave in the order of their sequence numbers. Each shard's queue is
- * bounded; a full queue refuses the item at once (back-pressure) instead of growing without end.
+ * the completions (acknowledgement, broadcast) run after the commit in commit order, in a task
+ * chain of their own so the writer can start the next commit meanwhile; the live events of one chat
+ * leave in the order of their sequence numbers. Each shard's queue is bounded; a full queue refuses
+ * the item at once (back-pressure) instead of growing without end.
  *
  * <p>An idle writer can wait a little ({@code linger}) before its first batch, so that items
  * arriving meanwhile share the commit: at moderate load a writer that is never behind would
@@ -93,7 +94,7 @@ public final class GroupCommit<I, O> {
   }
 
   /**
-   * Queues {@code item} for writing; {@code completion} later receives its outcome (on the writer's
+   * Queues {@code item} for writing; {@code completion} later receives its outcome (on a pool
    * thread, after the commit, in the shard's arrival order).
    *
    * @return false when the item's shard is full: nothing was queued and completion is never called
@@ -139,35 +140,91 @@ public final class GroupCommit<I, O> {
     }
   }
 
-  private void write(List<Pending<I, O>> batch) {
+  /**
+   * The outcome of every item, in order. When the writer throws, the batch was rolled back and each
+   * item is written again alone, so one bad item fails only itself.
+   */
+  private List<Outcome<O>> write(List<I> items) {
     List<Outcome<O>> outcomes;
     try {
-      outcomes = writer.apply(batch.stream().map(p -> p.item).toList());
+      outcomes = writer.apply(items);
     } catch (RuntimeException batchFailed) {
-      if (batch.size() == 1) {
-        batch.get(0).complete(Outcome.failed(batchFailed));
-        return;
+      if (items.size() == 1) {
+        return List.of(Outcome.failed(batchFailed));
       }
-      for (Pending<I, O> pending : batch) {
-        write(List.of(pending));
+      List<Outcome<O>> alone = new ArrayList<>(items.size());
+      for (I item : items) {
+        alone.addAll(write(List.of(item)));
       }
-      return;
+      return alone;
     }
-    if (outcomes.size() != batch.size()) {
+    if (outcomes.size() != items.size()) {
       IllegalStateException broken =
           new IllegalStateException(
-              "writer returned " + outcomes.size() + " outcomes for " + batch.size() + " items");
-      batch.forEach(p -> p.complete(Outcome.failed(broken)));
-      return;
+              "writer returned " + outcomes.size() + " outcomes for " + items.size() + " items");
+      return items.stream().map(i -> Outcome.<O>failed(broken)).toList();
     }
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).complete(outcomes.get(i));
+    return outcomes;
+  }
+
+  /**
+   * Runs tasks one at a time, in the order given, on the executor; never holds a pool thread idle.
+   */
+  private final class InOrder implements Runnable {
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private boolean scheduled;
+
+    void add(Runnable task) {
+      boolean start;
+      synchronized (this) {
+        tasks.add(task);
+        start = !scheduled;
+        scheduled = true;
+      }
+      if (start) {
+        try {
+          executor.execute(this);
+        } catch (RejectedExecutionException e) {
+          run();
+        }
+      }
+    }
+
+    @Override
+    public void run() {
+      for (int round = 0; round < BATCHES_PER_TASK; round++) {
+        Runnable next;
+        synchronized (this) {
+          next = tasks.poll();
+          if (next == null) {
+            scheduled = false;
+            return;
+          }
+        }
+        next.run();
+      }
+      synchronized (this) {
+        if (tasks.isEmpty()) {
+          scheduled = false;
+          return;
+        }
+      }
+      try {
+        executor.execute(this);
+      } catch (RejectedExecutionException e) {
+        run();
+      }
     }
   }
 
-  /** One queue and, while it has items, exactly one writer task. */
+  /**
+   * One queue and, while it has items, exactly one writer task. Completions (acknowledgements,
+   * broadcasts) run in a task chain of their own, in commit order, so the writer goes on to the
+   * next commit while the last batch's frames are being sent.
+   */
   private final class Shard implements Runnable {
     final ArrayDeque<Pending<I, O>> queue = new ArrayDeque<>();
+    final InOrder completions = new InOrder();
     boolean scheduled;
 
     @Override
@@ -184,7 +241,13 @@ public final class GroupCommit<I, O> {
             batch.add(queue.poll());
           }
         }
-        write(batch);
+        List<Outcome<O>> outcomes = write(batch.stream().map(Pending::item).toList());
+        completions.add(
+            () -> {
+              for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).complete(outcomes.get(i));
+              }
+            });
       }
       synchronized (this) {
         if (queue.isEmpty()) {

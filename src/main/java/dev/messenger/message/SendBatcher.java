@@ -37,7 +37,7 @@ public class SendBatcher {
   }
 
   /**
-   * Queues a send; {@code completion} gets its outcome once committed (or refused), on a writer
+   * Queues a send; {@code completion} gets its outcome once committed (or refused), on a pool
    * thread.
    *
    * @return false when too many sends are waiting already: nothing was queued
