@@ -357,7 +357,10 @@ await step('a RATE_LIMITED refusal is shown with its retry time; the failed mess
   const failedText = await firstRefused.locator('.content').textContent();
   const failedMessage = message(a.page, failedText);
 
-  await a.page.waitForTimeout(Number(match[1]) * 1000 + 500);
+  // The announced wait is for the refused send's token. When it is short, a burst message sent after the
+  // refusal (before the banner showed) may have taken that token, so wait for a whole token more: the
+  // default budget of 30 messages a minute refills one every 2 s.
+  await a.page.waitForTimeout(Math.max(Number(match[1]) * 1000, 2000) + 500);
   await a.page.getByRole('button', { name: 'Dismiss the error' }).click();
   await failedMessage.getByRole('button', { name: 'Retry' }).click();
   await until(`"${failedText}" is sent on retry`, async () =>
