@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.glassfish.tyrus.client.ClientManager;
@@ -131,10 +132,15 @@ public final class WsClient implements AutoCloseable {
     sendRaw(Json.createObjectBuilder().add("event", event).add("data", data).build().toString());
   }
 
+  /**
+   * Sends a text frame. A socket that dies under the send fails with IllegalStateException, however
+   * Tyrus reports it (an IOException, or a RejectedExecutionException from the closed session's
+   * idle-timer executor).
+   */
   public void sendRaw(String text) {
     try {
       session.getBasicRemote().sendText(text);
-    } catch (IOException e) {
+    } catch (IOException | RejectedExecutionException e) {
       throw new IllegalStateException(e);
     }
   }
