@@ -84,10 +84,12 @@ class HostileFramesIT extends GatewayIT {
     }
     int answered = 0;
     int closes = 0;
+    int tooBigCloses = 0;
     for (Future<int[]> f : hostile) {
       int[] counts = f.get(120, TimeUnit.SECONDS);
       answered += counts[0];
       closes += counts[1];
+      tooBigCloses += counts[2];
     }
     fuzzing.set(false);
     int chatted = bystanders.get(60, TimeUnit.SECONDS);
@@ -98,6 +100,7 @@ class HostileFramesIT extends GatewayIT {
         answered, closes, chatted, seconds);
     assertTrue(answered + closes >= FRAMES, "frames: " + (answered + closes));
     assertTrue(closes > 0, "the oversize frames must have been closed");
+    assertTrue(tooBigCloses > 0, "no oversize frame was closed with 1009");
     assertTrue(chatted >= 10, "bystanders exchanged only " + chatted);
 
     assertNoNewFailuresInTheLog(logStart);
@@ -110,7 +113,7 @@ class HostileFramesIT extends GatewayIT {
 
   // ---- the hostile connections
 
-  /** Sends {@code count} frames in pipelined batches; returns {answered, closed}. */
+  /** Sends {@code count} frames in pipelined batches; returns {answered, closed, closed with 1009}. */
   private int[] fuzz(int id, int count) throws Exception {
     Random random = new Random(SEED + id);
     Frames frames = new Frames(random);
@@ -118,13 +121,20 @@ class HostileFramesIT extends GatewayIT {
     WsClient client = connect(user);
     int answered = 0;
     int closes = 0;
+    int tooBigCloses = 0;
     int sent = 0;
     while (sent < count) {
       if (sent % 500 == 499) {
         // Oversize: the container refuses it with 1009; the client reconnects and goes on.
         client.sendRaw(frames.oversize());
         CloseReason reason = client.awaitClose();
-        assertEquals(1009, reason.getCloseCode().getCode(), reason::toString);
+        int code = reason.getCloseCode().getCode();
+        // The server closes with 1009 as soon as the frame's header shows its length. If the client
+        // is still writing the frame's tail then, the server's TCP stack resets the connection for
+        // the unread bytes and the close frame can be lost on the way (RFC 6455 7.1.7: the client
+        // sees 1006). Counted apart, so the run still proves 1009 itself.
+        assertTrue(code == 1009 || code == 1006, reason::toString);
+        tooBigCloses += code == 1009 ? 1 : 0;
         closes++;
         sent++;
         client = connect(user);
@@ -152,7 +162,7 @@ class HostileFramesIT extends GatewayIT {
       answered += replies.size();
     }
     client.close();
-    return new int[] {answered, closes};
+    return new int[] {answered, closes, tooBigCloses};
   }
 
   /**
