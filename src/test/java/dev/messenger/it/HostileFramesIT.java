@@ -113,7 +113,9 @@ class HostileFramesIT extends GatewayIT {
 
   // ---- the hostile connections
 
-  /** Sends {@code count} frames in pipelined batches; returns {answered, closed, closed with 1009}. */
+  /**
+   * Sends {@code count} frames in pipelined batches; returns {answered, closed, closed with 1009}.
+   */
   private int[] fuzz(int id, int count) throws Exception {
     Random random = new Random(SEED + id);
     Frames frames = new Frames(random);
