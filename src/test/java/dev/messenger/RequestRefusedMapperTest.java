@@ -14,5 +14,8 @@ class RequestRefusedMapperTest {
     assertEquals(403, RequestRefusedMapper.status(RequestRefused.forbidden("no")));
     assertEquals(400, RequestRefusedMapper.status(RequestRefused.validation("bad")));
     assertEquals(400, RequestRefusedMapper.status(new RequestRefused(ErrorCode.BAD_REQUEST, "x")));
+    assertEquals(429, RequestRefusedMapper.status(RequestRefused.rateLimited("message", 10)));
+    assertEquals(503, RequestRefusedMapper.status(RequestRefused.overloaded("busy", 1000)));
+    assertEquals(500, RequestRefusedMapper.status(RequestRefused.internal()));
   }
 }

@@ -24,7 +24,6 @@ import dev.messenger.protocol.ClientEvent.RemoveReaction;
 import dev.messenger.protocol.ClientEvent.SendMessage;
 import dev.messenger.protocol.ClientEvent.TypingStart;
 import dev.messenger.protocol.ClientEvent.TypingStop;
-import dev.messenger.protocol.ErrorCode;
 import dev.messenger.protocol.EventEncoder;
 import dev.messenger.protocol.EventName;
 import dev.messenger.protocol.RequestRefused;
@@ -180,11 +179,7 @@ public class EventDispatcher {
               Level.WARNING,
               "Failed to store send_message for " + connection.userId(),
               outcome.failure());
-          error(
-              connection,
-              new RequestRefused(ErrorCode.INTERNAL, "the server failed to apply the event; retry"),
-              command.name(),
-              command.tempId());
+          error(connection, RequestRefused.internal(), command.name(), command.tempId());
         }
         return;
       }

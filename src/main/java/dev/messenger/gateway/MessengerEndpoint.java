@@ -104,15 +104,10 @@ public class MessengerEndpoint {
       try {
         dispatcher.dispatch(connection, event);
       } catch (RequestRefused refused) {
-        error(refused.code(), refused.getMessage(), eventName, tempId, refused.retryAfterMs());
+        dispatcher.error(connection, refused, eventName, tempId);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "Failed to handle " + eventName + " for " + connection.userId(), e);
-        error(
-            ErrorCode.INTERNAL,
-            "the server failed to apply the event; retry",
-            eventName,
-            tempId,
-            null);
+        dispatcher.error(connection, RequestRefused.internal(), eventName, tempId);
       }
     }
     metrics.event(eventName, Duration.ofNanos(System.nanoTime() - start));

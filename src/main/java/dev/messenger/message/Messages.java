@@ -28,10 +28,6 @@ public class Messages {
 
   @Inject MessengerConfig config;
 
-  public MessageStore.Sent send(String userId, ClientEvent.SendMessage cmd) {
-    return store().send(userId, cmd);
-  }
-
   /**
    * Several sends in one transaction (see {@link SendBatcher}). A refusal (not a member, unknown
    * attachment...) is that item's outcome and wrote nothing, so the others still commit; any other

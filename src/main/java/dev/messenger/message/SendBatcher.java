@@ -46,9 +46,4 @@ public class SendBatcher {
       MessageStore.SendRequest send, Consumer<GroupCommit.Outcome<MessageStore.Sent>> completion) {
     return commits.submit(send.command().chatId(), send, completion);
   }
-
-  /** Sends waiting for their commit. */
-  public int queued() {
-    return commits.queued();
-  }
 }

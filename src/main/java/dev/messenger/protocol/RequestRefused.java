@@ -41,6 +41,11 @@ public class RequestRefused extends RuntimeException {
     return new RequestRefused(code, message, retryAfterMs);
   }
 
+  /** The server failed on its side; the event was not applied and may be sent again. */
+  public static RequestRefused internal() {
+    return new RequestRefused(ErrorCode.INTERNAL, "the server failed to apply the event; retry");
+  }
+
   /** The node cannot take more of this work now; the client retries after the given wait. */
   public static RequestRefused overloaded(String message, long retryAfterMs) {
     return new RequestRefused(ErrorCode.OVERLOADED, message, retryAfterMs);

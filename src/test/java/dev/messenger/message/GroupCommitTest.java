@@ -79,67 +79,36 @@ class GroupCommitTest {
 
   @Test
   void itemsArrivingDuringAWriteShareTheNextBatchAndCompleteInArrivalOrder() throws Exception {
-    CountDownLatch firstWriteStarted = new CountDownLatch(1);
-    CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-    GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1,
-            100,
-            100,
-            0,
-            pool,
-            items -> {
-              batches.add(items);
-              if (items.contains(0)) {
-                firstWriteStarted.countDown();
-                await(releaseFirstWrite);
-              }
-              return items.stream().map(i -> Outcome.of(i * 10)).toList();
-            });
+    HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
+    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 100, 100, 0, pool, writer);
     submit(commits, "c", 0);
-    await(firstWriteStarted);
+    await(writer.started);
     for (int i = 1; i <= 5; i++) {
       submit(commits, "c", i); // returns at once although the shard is busy writing
     }
     assertEquals(5, commits.queued());
-    releaseFirstWrite.countDown();
+    writer.release.countDown();
     awaitCompleted(6);
     assertEquals(List.of(0, 1, 2, 3, 4, 5), completedInOrder);
-    assertEquals(List.of(List.of(0), List.of(1, 2, 3, 4, 5)), batches);
+    assertEquals(List.of(List.of(0), List.of(1, 2, 3, 4, 5)), writer.batches);
     assertEquals(50, outcomes.get(5).value());
     assertEquals(0, commits.queued());
   }
 
   @Test
   void batchesAreCutAtMaxBatch() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-    GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1,
-            3,
-            100,
-            0,
-            pool,
-            items -> {
-              batches.add(items);
-              if (items.contains(0)) {
-                started.countDown();
-                await(release);
-              }
-              return items.stream().map(Outcome::of).toList();
-            });
+    HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
+    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 3, 100, 0, pool, writer);
     submit(commits, "c", 0);
-    await(started);
+    await(writer.started);
     for (int i = 1; i <= 7; i++) {
       submit(commits, "c", i);
     }
-    release.countDown();
+    writer.release.countDown();
     awaitCompleted(8);
     assertEquals(
-        List.of(List.of(0), List.of(1, 2, 3), List.of(4, 5, 6), List.of(7)), List.copyOf(batches));
+        List.of(List.of(0), List.of(1, 2, 3), List.of(4, 5, 6), List.of(7)),
+        List.copyOf(writer.batches));
   }
 
   @Test
@@ -171,68 +140,42 @@ class GroupCommitTest {
 
   @Test
   void aFailedBatchIsRetriedItemByItem() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
     RuntimeException poison = new IllegalStateException("constraint violated");
-    GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1,
-            10,
-            100,
-            0,
-            pool,
+    HoldingWriter writer =
+        new HoldingWriter(
             items -> {
-              batches.add(items);
-              if (items.contains(0)) {
-                started.countDown();
-                await(release);
-              }
               if (items.contains(2)) {
                 throw poison; // the whole transaction fails
               }
               return items.stream().map(Outcome::of).toList();
             });
+    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 10, 100, 0, pool, writer);
     submit(commits, "c", 0);
-    await(started);
+    await(writer.started);
     for (int i = 1; i <= 3; i++) {
       submit(commits, "c", i);
     }
-    release.countDown();
+    writer.release.countDown();
     awaitCompleted(4);
     assertEquals(1, outcomes.get(1).value());
     assertSame(poison, outcomes.get(2).failure());
     assertEquals(3, outcomes.get(3).value());
     assertEquals(List.of(0, 1, 2, 3), completedInOrder);
     assertEquals(
-        List.of(List.of(0), List.of(1, 2, 3), List.of(1), List.of(2), List.of(3)), batches);
+        List.of(List.of(0), List.of(1, 2, 3), List.of(1), List.of(2), List.of(3)), writer.batches);
   }
 
   @Test
   void aFullShardRefusesNewItemsUntilItDrains() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1,
-            10,
-            3,
-            0,
-            pool,
-            items -> {
-              if (items.contains(0)) {
-                started.countDown();
-                await(release);
-              }
-              return items.stream().map(Outcome::of).toList();
-            });
+    HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
+    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 10, 3, 0, pool, writer);
     submit(commits, "c", 0); // being written: no longer queued
-    await(started);
+    await(writer.started);
     submit(commits, "c", 1);
     submit(commits, "c", 2);
     submit(commits, "c", 3);
     assertFalse(commits.submit("c", 4, outcome -> completedInOrder.add(4)), "queue full");
-    release.countDown();
+    writer.release.countDown();
     awaitCompleted(4);
     submit(commits, "c", 5);
     awaitCompleted(5);
@@ -328,6 +271,29 @@ class GroupCommitTest {
     assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(0, 1, 10, 0, pool, none));
     assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(1, 0, 10, 0, pool, none));
     assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(4, 1, 3, 0, pool, none));
+  }
+
+  /** A writer that records its batches and holds the one with item 0 until released. */
+  private static final class HoldingWriter
+      implements Function<List<Integer>, List<Outcome<Integer>>> {
+    final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    private final Function<List<Integer>, List<Outcome<Integer>>> then;
+
+    HoldingWriter(Function<List<Integer>, List<Outcome<Integer>>> then) {
+      this.then = then;
+    }
+
+    @Override
+    public List<Outcome<Integer>> apply(List<Integer> items) {
+      batches.add(items);
+      if (items.contains(0)) {
+        started.countDown();
+        await(release);
+      }
+      return then.apply(items);
+    }
   }
 
   private static void await(CountDownLatch latch) {
