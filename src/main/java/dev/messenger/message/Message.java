@@ -70,6 +70,27 @@ public class Message {
     this.seq = seq;
   }
 
+  /** A row as read by plain JDBC (see {@link SendRows}): not managed by any persistence context. */
+  static Message stored(
+      String id,
+      String chatId,
+      String senderId,
+      String content,
+      MessageType messageType,
+      String attachments,
+      String tempId,
+      long createdAt,
+      Long editedAt,
+      Long deletedAt,
+      long seq) {
+    Message m =
+        new Message(
+            id, chatId, senderId, content, messageType, attachments, tempId, createdAt, seq);
+    m.editedAt = editedAt;
+    m.deletedAt = deletedAt;
+    return m;
+  }
+
   void edit(String newContent, long at) {
     content = newContent;
     editedAt = at;

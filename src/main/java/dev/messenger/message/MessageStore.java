@@ -39,8 +39,11 @@ import java.util.TreeMap;
 
 /**
  * Messages, reactions and the per-chat event log, on a caller-managed {@link EntityManager} and
- * transaction. Every change takes the next seq of its chat and appends a {@code chat_events} row in
- * the same transaction, so the log is gap-free and replay sees exactly what was broadcast. Callers
+ * transaction. Every change takes the next seq of its chat in the same transaction, so the log is
+ * gap-free. A new message is its own log entry (its row keeps the seq, and replay rebuilds its
+ * {@code new_message} from it); every later change (edit, delete, reaction) appends a {@code
+ * chat_events} row with the event as broadcast. Writing each message once, not again as a logged
+ * event, more than doubled what the single group-commit writer stores per second on H2. Callers
  * must roll back on any exception (a refusal may come after the seq was taken).
  */
 public class MessageStore {
@@ -50,9 +53,6 @@ public class MessageStore {
    */
   private static final JsonReaderFactory READERS =
       JsonProvider.provider().createReaderFactory(Map.of());
-
-  private static final List<String> SCRUBBED_TYPES =
-      List.of(EventName.NEW_MESSAGE, EventName.MESSAGE_EDITED);
 
   private final EntityManager em;
   private final Clock clock;
@@ -68,8 +68,8 @@ public class MessageStore {
 
   /**
    * The result of a send; {@code duplicate} when the tempId was seen before and nothing was
-   * written. {@code eventData}: the {@code new_message} data as logged (JSON), so the broadcast
-   * frame is built without encoding the event again; null for a duplicate, which is not broadcast.
+   * written. {@code eventData}: the {@code new_message} data as JSON, encoded once for the
+   * broadcast frame and the ack path; null for a duplicate, which is not broadcast.
    */
   public record Sent(
       ServerEvent.MessageSent ack,
@@ -131,8 +131,7 @@ public class MessageStore {
    * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
    * opposite orders): one query for the members among unproven senders, the chat row locked, an
    * index lookup per tempId for an earlier message, then the messages with consecutive seqs and one
-   * update of the chat's seq. The inserts are left to the commit (flush mode COMMIT on every
-   * query), where the JPA provider can batch them.
+   * update of the chat's seq. The rows are written by {@link SendRows} in JDBC batches at the end.
    */
   public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends) {
     List<GroupCommit.Outcome<Sent>> outcomes = new ArrayList<>(sends.size());
@@ -141,11 +140,15 @@ public class MessageStore {
       outcomes.add(null);
       byChat.computeIfAbsent(sends.get(i).command().chatId(), id -> new ArrayList<>()).add(i);
     }
-    byChat.forEach((chatId, items) -> sendToChat(chatId, items, sends, outcomes));
+    try (SendRows rows = SendRows.of(em)) {
+      byChat.forEach((chatId, items) -> sendToChat(rows, chatId, items, sends, outcomes));
+      rows.flush();
+    }
     return outcomes;
   }
 
   private void sendToChat(
+      SendRows rows,
       String chatId,
       List<Integer> items,
       List<SendRequest> sends,
@@ -165,20 +168,20 @@ public class MessageStore {
     }
     // The row lock orders the writers of this chat, on every node, until commit; the tempId check
     // after it sees any resend that committed meanwhile.
-    Long head = lockChat(chatId);
+    Long head = rows.lockChat(chatId);
     if (head == null) {
       accepted.forEach(
           i -> outcomes.set(i, GroupCommit.Outcome.failed(RequestRefused.notFound("chat"))));
       return;
     }
-    Map<String, Message> byTempId = storedByTempId(chatId, accepted, sends);
+    Map<String, Message> byTempId = new HashMap<>();
     long seq = head;
     long now = clock.millis();
     for (int i : accepted) {
       SendRequest send = sends.get(i);
       ClientEvent.SendMessage cmd = send.command();
       String tempKey = tempKey(send.userId(), cmd.tempId());
-      Message earlier = tempKey == null ? null : byTempId.get(tempKey);
+      Message earlier = tempKey == null ? null : earlier(rows, byTempId, tempKey, chatId, send);
       if (earlier != null) {
         outcomes.set(i, GroupCommit.Outcome.of(duplicate(earlier)));
         continue;
@@ -193,8 +196,7 @@ public class MessageStore {
       }
       seq++;
       String content = cmd.content() == null ? "" : cmd.content();
-      // The metadata is copied into the message (and so into its logged event): history and replay
-      // show it without another query.
+      // The metadata is copied into the message: history and replay show it without another query.
       List<Attachment> metadata = files.stream().map(AttachmentRecord::metadata).toList();
       Message message =
           new Message(
@@ -207,10 +209,10 @@ public class MessageStore {
               cmd.tempId(),
               now,
               seq);
-      em.persist(message);
+      rows.insert(message);
       if (!files.isEmpty()) {
         // The links reference the message row: it must be inserted first.
-        em.flush();
+        rows.flushMessages();
         attachments.link(message.id(), chatId, files);
       }
       if (tempKey != null) {
@@ -218,16 +220,33 @@ public class MessageStore {
       }
       ServerEvent.NewMessage event = newMessageEvent(message);
       String data = EventEncoder.data(event);
-      em.persist(new ChatEventRecord(chatId, seq, EventName.NEW_MESSAGE, message.id(), data, now));
       outcomes.set(i, GroupCommit.Outcome.of(new Sent(ack(message), event, data, false)));
     }
     if (seq != head) {
-      em.createNativeQuery("UPDATE chats SET last_seq = ? WHERE id = ?")
-          .setParameter(1, seq)
-          .setParameter(2, chatId)
-          .setFlushMode(FlushModeType.COMMIT)
-          .executeUpdate();
+      rows.setLastSeq(chatId, seq);
     }
+  }
+
+  /**
+   * The message this send repeats, if its sender's tempId was stored before or earlier in this
+   * batch. One lookup per tempId on the unique index (chat_id, sender_id, temp_id): an {@code IN}
+   * list over several senders' tempIds could use only the index's chat_id and read the whole chat
+   * (seen on H2).
+   */
+  private static Message earlier(
+      SendRows rows,
+      Map<String, Message> inBatch,
+      String tempKey,
+      String chatId,
+      SendRequest send) {
+    Message earlier = inBatch.get(tempKey);
+    if (earlier == null) {
+      earlier = rows.byTempId(chatId, send.userId(), send.command().tempId());
+      if (earlier != null) {
+        inBatch.put(tempKey, earlier);
+      }
+    }
+    return earlier;
   }
 
   /** Which of the senders that still need a check are members of the chat, in one query. */
@@ -249,48 +268,6 @@ public class MessageStore {
             .setParameter("users", List.copyOf(unproven))
             .setFlushMode(FlushModeType.COMMIT)
             .getResultList());
-  }
-
-  /**
-   * Locks the chat's row until commit and returns its last seq; null when there is no such chat.
-   */
-  private Long lockChat(String chatId) {
-    List<?> rows =
-        em.createNativeQuery("SELECT last_seq FROM chats WHERE id = ? FOR UPDATE")
-            .setParameter(1, chatId)
-            .setFlushMode(FlushModeType.COMMIT)
-            .getResultList();
-    return rows.isEmpty() ? null : ((Number) rows.get(0)).longValue();
-  }
-
-  /**
-   * Stored messages of the chat with the batch's tempIds, by sender and tempId. One lookup per
-   * tempId on the unique index (chat_id, sender_id, temp_id): an {@code IN} list over several
-   * senders' tempIds could use only the index's chat_id and read the whole chat (seen on H2).
-   */
-  private Map<String, Message> storedByTempId(
-      String chatId, List<Integer> items, List<SendRequest> sends) {
-    Map<String, Message> found = new HashMap<>();
-    Set<String> asked = new HashSet<>();
-    for (int i : items) {
-      SendRequest send = sends.get(i);
-      String tempKey = tempKey(send.userId(), send.command().tempId());
-      if (tempKey == null || !asked.add(tempKey)) {
-        continue;
-      }
-      em.createQuery(
-              "SELECT m FROM Message m"
-                  + " WHERE m.chatId = :chat AND m.senderId = :sender AND m.tempId = :temp",
-              Message.class)
-          .setParameter("chat", chatId)
-          .setParameter("sender", send.userId())
-          .setParameter("temp", send.command().tempId())
-          .setFlushMode(FlushModeType.COMMIT)
-          .getResultStream()
-          .findFirst()
-          .ifPresent(m -> found.put(tempKey, m));
-    }
-    return found;
   }
 
   /** A tempId is the sender's own: two users may pick the same one. */
@@ -442,8 +419,19 @@ public class MessageStore {
       return new Replay(List.of(), head, true);
     }
     // Bounded by head: events committed after head was read belong to the live stream, not to this
-    // replay.
-    List<ChatEventRecord> rows =
+    // replay. The log is two ordered streams: the messages created (each its new_message) and the
+    // later changes; merged by seq.
+    List<Message> created =
+        em.createQuery(
+                "SELECT m FROM Message m"
+                    + " WHERE m.chatId = :chat AND m.seq > :from AND m.seq <= :head ORDER BY m.seq",
+                Message.class)
+            .setParameter("chat", chatId)
+            .setParameter("from", from)
+            .setParameter("head", head)
+            .setMaxResults(maxEvents + 1)
+            .getResultList();
+    List<ChatEventRecord> changes =
         em.createQuery(
                 "SELECT e FROM ChatEventRecord e"
                     + " WHERE e.chatId = :chat AND e.seq > :from AND e.seq <= :head ORDER BY e.seq",
@@ -453,12 +441,23 @@ public class MessageStore {
             .setParameter("head", head)
             .setMaxResults(maxEvents + 1)
             .getResultList();
-    if (rows.size() > maxEvents) {
+    if (created.size() + changes.size() > maxEvents) {
       return new Replay(List.of(), head, true);
     }
-    List<StoredEvent> events = new ArrayList<>(rows.size());
-    for (ChatEventRecord row : rows) {
-      events.add(new StoredEvent(row.seq(), row.type(), row.payload()));
+    List<StoredEvent> events = new ArrayList<>(created.size() + changes.size());
+    int m = 0;
+    int c = 0;
+    while (m < created.size() || c < changes.size()) {
+      if (c == changes.size()
+          || (m < created.size() && created.get(m).seq() < changes.get(c).seq())) {
+        Message message = created.get(m++);
+        events.add(
+            new StoredEvent(
+                message.seq(), EventName.NEW_MESSAGE, EventEncoder.data(newMessageEvent(message))));
+      } else {
+        ChatEventRecord row = changes.get(c++);
+        events.add(new StoredEvent(row.seq(), row.type(), row.payload()));
+      }
     }
     return new Replay(List.copyOf(events), head, false);
   }
@@ -575,14 +574,17 @@ public class MessageStore {
     em.persist(new ChatEventRecord(chatId, seq, type, messageId, EventEncoder.data(payload), now));
   }
 
-  /** Replay must never resurrect deleted text, so the message's earlier events lose it too. */
+  /**
+   * Replay must never resurrect deleted text, so the message's logged edits lose it too (its
+   * new_message is rebuilt from the row, which has none left).
+   */
   private void scrubLoggedContent(String messageId) {
     List<ChatEventRecord> logged =
         em.createQuery(
-                "SELECT e FROM ChatEventRecord e WHERE e.messageId = :id AND e.type IN :types",
+                "SELECT e FROM ChatEventRecord e WHERE e.messageId = :id AND e.type = :type",
                 ChatEventRecord.class)
             .setParameter("id", messageId)
-            .setParameter("types", SCRUBBED_TYPES)
+            .setParameter("type", EventName.MESSAGE_EDITED)
             .getResultList();
     for (ChatEventRecord row : logged) {
       JsonObject data = readObject(row.payload());

@@ -1,7 +1,9 @@
 package dev.messenger.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,9 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.jar.JarEntry;
@@ -68,6 +73,37 @@ class SchemaMigratorTest {
     try (URLClassLoader loader = isolatedLoader(temp)) {
       assertEquals(
           SchemaMigrator.MIGRATIONS.size(), new SchemaMigrator(freshH2(), loader).migrate());
+    }
+  }
+
+  /**
+   * V3 (messages written once): a database from before keeps its edits and reactions in the log but
+   * loses the logged copies of new messages, which replay now rebuilds from the messages.
+   */
+  @Test
+  void upgradingToMessagesWrittenOnceDropsOnlyTheLoggedCopiesOfNewMessages() throws Exception {
+    DataSource ds = freshH2();
+    assertEquals(2, new SchemaMigrator(ds).migrate("2"));
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO chats (id, created_by, created_at, last_seq) VALUES ('c', 'u', 1, 2)");
+      s.execute(
+          "INSERT INTO messages (id, chat_id, sender_id, content, message_type, created_at, seq)"
+              + " VALUES ('m', 'c', 'u', 'hi', 'TEXT', 1, 1)");
+      s.execute(
+          "INSERT INTO chat_events (chat_id, seq, type, message_id, payload, created_at) VALUES"
+              + " ('c', 1, 'new_message', 'm', '{}', 1), ('c', 2, 'message_edited', 'm', '{}', 2)");
+    }
+
+    assertEquals(1, new SchemaMigrator(ds).migrate());
+
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT seq, type FROM chat_events")) {
+      assertTrue(rows.next());
+      assertEquals(2, rows.getLong(1));
+      assertEquals("message_edited", rows.getString(2));
+      assertFalse(rows.next());
     }
   }
 

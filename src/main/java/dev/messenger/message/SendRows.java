@@ -1,0 +1,197 @@
+package dev.messenger.message;
+
+import dev.messenger.protocol.MessageType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/**
+ * The statements of a group commit, in plain JDBC on the transaction's own connection (so they
+ * commit or roll back with everything else the transaction did through JPA). Why not JPA here: one
+ * thread writes every message of the node; JPA's per-row unit of work (an entity built for each
+ * lookup, change tracking, the commit-time calculation of what to write) was a fifth of that
+ * thread's time, and these rows are never read back in the same transaction. The statements are
+ * prepared once per batch and the inserts are sent as JDBC batches.
+ *
+ * <p>Failures come out as {@link PersistenceException}, which rolls the batch back like any JPA
+ * failure.
+ */
+final class SendRows implements AutoCloseable {
+  private final Connection connection;
+  private PreparedStatement lockChat;
+  private PreparedStatement byTempId;
+  private PreparedStatement insertMessage;
+  private PreparedStatement setLastSeq;
+  private int queuedMessages;
+  private int queuedSeqs;
+
+  private SendRows(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** On the connection of the entity manager's current transaction. */
+  static SendRows of(EntityManager em) {
+    Connection connection = em.unwrap(Connection.class);
+    if (connection == null) {
+      throw new IllegalStateException("no transaction: the send path needs one");
+    }
+    return new SendRows(connection);
+  }
+
+  /**
+   * Locks the chat's row until commit and returns its last seq; null when there is no such chat.
+   */
+  Long lockChat(String chatId) {
+    try {
+      if (lockChat == null) {
+        lockChat =
+            connection.prepareStatement("SELECT last_seq FROM chats WHERE id = ? FOR UPDATE");
+      }
+      lockChat.setString(1, chatId);
+      try (ResultSet row = lockChat.executeQuery()) {
+        return row.next() ? row.getLong(1) : null;
+      }
+    } catch (SQLException e) {
+      throw failed("lock chat", e);
+    }
+  }
+
+  /** The stored message with this sender's tempId in the chat, if any (unique index lookup). */
+  Message byTempId(String chatId, String senderId, String tempId) {
+    try {
+      if (byTempId == null) {
+        byTempId =
+            connection.prepareStatement(
+                "SELECT id, content, message_type, attachments, created_at, edited_at, deleted_at,"
+                    + " seq FROM messages WHERE chat_id = ? AND sender_id = ? AND temp_id = ?");
+      }
+      byTempId.setString(1, chatId);
+      byTempId.setString(2, senderId);
+      byTempId.setString(3, tempId);
+      try (ResultSet row = byTempId.executeQuery()) {
+        if (!row.next()) {
+          return null;
+        }
+        return Message.stored(
+            row.getString(1),
+            chatId,
+            senderId,
+            row.getString(2),
+            MessageType.valueOf(row.getString(3)),
+            row.getString(4),
+            tempId,
+            row.getLong(5),
+            nullableLong(row, 6),
+            nullableLong(row, 7),
+            row.getLong(8));
+      }
+    } catch (SQLException e) {
+      throw failed("look up tempId", e);
+    }
+  }
+
+  /** Queues the insert of a new message (sent by {@link #flush}). */
+  void insert(Message m) {
+    try {
+      if (insertMessage == null) {
+        insertMessage =
+            connection.prepareStatement(
+                "INSERT INTO messages (id, chat_id, sender_id, content, message_type, attachments,"
+                    + " temp_id, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      }
+      insertMessage.setString(1, m.id());
+      insertMessage.setString(2, m.chatId());
+      insertMessage.setString(3, m.senderId());
+      insertMessage.setString(4, m.content());
+      insertMessage.setString(5, m.messageType().name());
+      setNullableString(insertMessage, 6, m.attachmentsJson());
+      setNullableString(insertMessage, 7, m.tempId());
+      insertMessage.setLong(8, m.createdAt());
+      insertMessage.setLong(9, m.seq());
+      insertMessage.addBatch();
+      queuedMessages++;
+    } catch (SQLException e) {
+      throw failed("insert message", e);
+    }
+  }
+
+  /** Queues the chat's new last seq (sent by {@link #flush}). */
+  void setLastSeq(String chatId, long seq) {
+    try {
+      if (setLastSeq == null) {
+        setLastSeq = connection.prepareStatement("UPDATE chats SET last_seq = ? WHERE id = ?");
+      }
+      setLastSeq.setLong(1, seq);
+      setLastSeq.setString(2, chatId);
+      setLastSeq.addBatch();
+      queuedSeqs++;
+    } catch (SQLException e) {
+      throw failed("set last seq", e);
+    }
+  }
+
+  /**
+   * Sends the queued messages now: rows that reference them (attachment links, written through JPA)
+   * may follow.
+   */
+  void flushMessages() {
+    try {
+      if (queuedMessages > 0) {
+        insertMessage.executeBatch();
+        queuedMessages = 0;
+      }
+    } catch (SQLException e) {
+      throw failed("insert messages", e);
+    }
+  }
+
+  /** Sends everything queued. */
+  void flush() {
+    flushMessages();
+    try {
+      if (queuedSeqs > 0) {
+        setLastSeq.executeBatch();
+        queuedSeqs = 0;
+      }
+    } catch (SQLException e) {
+      throw failed("set last seqs", e);
+    }
+  }
+
+  /** Closes the statements; the connection belongs to the transaction. */
+  @Override
+  public void close() {
+    for (PreparedStatement statement :
+        new PreparedStatement[] {lockChat, byTempId, insertMessage, setLastSeq}) {
+      if (statement != null) {
+        try {
+          statement.close();
+        } catch (SQLException ignored) {
+          // Nothing to do: the transaction's outcome does not depend on it.
+        }
+      }
+    }
+  }
+
+  private static Long nullableLong(ResultSet row, int column) throws SQLException {
+    long value = row.getLong(column);
+    return row.wasNull() ? null : value;
+  }
+
+  private static void setNullableString(PreparedStatement statement, int index, String value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value);
+    }
+  }
+
+  private static PersistenceException failed(String what, SQLException e) {
+    return new PersistenceException("send path: " + what + " failed", e);
+  }
+}
