@@ -205,7 +205,7 @@ public class MessageStore {
               send.userId(),
               content,
               type,
-              EventEncoder.data(metadata),
+              metadata.isEmpty() ? "[]" : EventEncoder.data(metadata),
               cmd.tempId(),
               now,
               seq);

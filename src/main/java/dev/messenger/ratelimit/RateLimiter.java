@@ -37,8 +37,14 @@ public class RateLimiter {
             System::nanoTime);
   }
 
-  public RateLimits.Decision tryConsume(String userId, Action action) {
-    return limits.tryConsume(userId, action);
+  /**
+   * The buckets themselves, for a caller on the per-frame path to hold: thread-safe, and owned by
+   * this singleton still (created here, evicted by the monitor through {@link #evictIdle}). An EJB
+   * call per frame cost ten times the bucket check it wrapped (container pre/post invoke,
+   * request-scope activation, security check: 4.6 % of the server's CPU at 5,000 users sending).
+   */
+  public RateLimits limits() {
+    return limits;
   }
 
   /** Called periodically so users who went quiet do not hold memory. */
