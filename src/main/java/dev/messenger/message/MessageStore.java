@@ -112,21 +112,10 @@ public class MessageStore {
    */
   public record SendRequest(String userId, ClientEvent.SendMessage command, boolean memberProven) {}
 
-  /**
-   * Thrown by {@link #sendAll(List, boolean)} without lookups when a tempId of the batch was stored
-   * before (the unique index refused the insert): the caller must roll back and send the batch
-   * again with lookups.
-   */
-  public static final class TempIdSeenBefore extends RuntimeException {
-    TempIdSeenBefore(Throwable cause) {
-      super("a tempId of the batch was stored before; send the batch again with lookups", cause);
-    }
-  }
-
   /** A single send, checked in full: {@link #sendAll} with one item, its refusal thrown. */
   public Sent send(String userId, ClientEvent.SendMessage cmd) {
     GroupCommit.Outcome<Sent> outcome =
-        sendAll(List.of(new SendRequest(userId, cmd, false)), true).get(0);
+        sendAll(List.of(new SendRequest(userId, cmd, false))).get(0);
     if (!outcome.ok()) {
       throw outcome.failure();
     }
@@ -143,22 +132,15 @@ public class MessageStore {
    * opposite orders): one query for the members among unproven senders, the chat row locked, an
    * index lookup per tempId for an earlier message, then the messages with consecutive seqs and one
    * update of the chat's seq. The rows are written by {@link SendRows} in JDBC batches at the end.
-   *
-   * <p>{@code lookUpTempIds} false skips the index lookup per tempId, the writer's largest cost
-   * after H2's commit (8 % of the server's CPU at 5,000 users): almost every tempId is new, and the
-   * unique index on (chat, sender, tempId) refuses one that is not. Then this throws {@link
-   * TempIdSeenBefore} and the caller rolls back and sends the batch again with lookups, which
-   * answer the resend with the original. A resend costs its batch a second transaction; nothing is
-   * stored twice either way. Repeats within the batch are found without the database.
    */
-  public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends, boolean lookUpTempIds) {
+  public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends) {
     List<GroupCommit.Outcome<Sent>> outcomes = new ArrayList<>(sends.size());
     Map<String, List<Integer>> byChat = new TreeMap<>();
     for (int i = 0; i < sends.size(); i++) {
       outcomes.add(null);
       byChat.computeIfAbsent(sends.get(i).command().chatId(), id -> new ArrayList<>()).add(i);
     }
-    try (SendRows rows = SendRows.of(em, lookUpTempIds)) {
+    try (SendRows rows = SendRows.of(em)) {
       byChat.forEach((chatId, items) -> sendToChat(rows, chatId, items, sends, outcomes));
       rows.flush();
     }

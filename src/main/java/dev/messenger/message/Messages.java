@@ -31,12 +31,11 @@ public class Messages {
   /**
    * Several sends in one transaction (see {@link SendBatcher}). A refusal (not a member, unknown
    * attachment...) is that item's outcome and wrote nothing, so the others still commit; any other
-   * failure rolls the whole batch back, {@link MessageStore.TempIdSeenBefore} included (see {@link
-   * MessageStore#sendAll(List, boolean)}).
+   * failure rolls the whole batch back.
    */
   public List<GroupCommit.Outcome<MessageStore.Sent>> sendAll(
-      List<MessageStore.SendRequest> sends, boolean lookUpTempIds) {
-    return store().sendAll(sends, lookUpTempIds);
+      List<MessageStore.SendRequest> sends) {
+    return store().sendAll(sends);
   }
 
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {

@@ -6,7 +6,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -34,19 +33,7 @@ public class SendBatcher {
             config.sendMaxQueued(),
             config.sendCommitLingerMicros(),
             executor,
-            this::write);
-  }
-
-  /**
-   * One batch in one transaction, first without tempId lookups; if the unique index shows a resend
-   * in it, that transaction rolled back and the batch goes again with lookups.
-   */
-  private List<GroupCommit.Outcome<MessageStore.Sent>> write(List<MessageStore.SendRequest> batch) {
-    try {
-      return messages.sendAll(batch, false);
-    } catch (MessageStore.TempIdSeenBefore resend) {
-      return messages.sendAll(batch, true);
-    }
+            messages::sendAll);
   }
 
   /**

@@ -21,10 +21,7 @@ import java.sql.Types;
  * failure.
  */
 final class SendRows implements AutoCloseable {
-  private static final String UNIQUE_VIOLATION = "23505";
-
   private final Connection connection;
-  private final boolean lookUpTempIds;
   private PreparedStatement lockChat;
   private PreparedStatement byTempId;
   private PreparedStatement insertMessage;
@@ -32,22 +29,17 @@ final class SendRows implements AutoCloseable {
   private int queuedMessages;
   private int queuedSeqs;
 
-  private SendRows(Connection connection, boolean lookUpTempIds) {
+  private SendRows(Connection connection) {
     this.connection = connection;
-    this.lookUpTempIds = lookUpTempIds;
   }
 
-  /**
-   * On the connection of the entity manager's current transaction. Without {@code lookUpTempIds},
-   * {@link #byTempId} finds nothing and the unique index judges instead (see {@link
-   * MessageStore#sendAll}).
-   */
-  static SendRows of(EntityManager em, boolean lookUpTempIds) {
+  /** On the connection of the entity manager's current transaction. */
+  static SendRows of(EntityManager em) {
     Connection connection = em.unwrap(Connection.class);
     if (connection == null) {
       throw new IllegalStateException("no transaction: the send path needs one");
     }
-    return new SendRows(connection, lookUpTempIds);
+    return new SendRows(connection);
   }
 
   /**
@@ -68,14 +60,8 @@ final class SendRows implements AutoCloseable {
     }
   }
 
-  /**
-   * The stored message with this sender's tempId in the chat, if any (unique index lookup); always
-   * null without lookups.
-   */
+  /** The stored message with this sender's tempId in the chat, if any (unique index lookup). */
   Message byTempId(String chatId, String senderId, String tempId) {
-    if (!lookUpTempIds) {
-      return null;
-    }
     try {
       if (byTempId == null) {
         byTempId =
@@ -159,11 +145,6 @@ final class SendRows implements AutoCloseable {
         queuedMessages = 0;
       }
     } catch (SQLException e) {
-      if (!lookUpTempIds && isUniqueViolation(e)) {
-        // Most likely a resend of a stored tempId; the caller retries with lookups, and a violation
-        // then is a real failure.
-        throw new MessageStore.TempIdSeenBefore(e);
-      }
       throw failed("insert messages", e);
     }
   }
@@ -194,20 +175,6 @@ final class SendRows implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** SQLState 23505 (H2 and PostgreSQL alike) on the exception or one chained to it. */
-  private static boolean isUniqueViolation(SQLException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        for (SQLException next = sql; next != null; next = next.getNextException()) {
-          if (UNIQUE_VIOLATION.equals(next.getSQLState())) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
   }
 
   private static Long nullableLong(ResultSet row, int column) throws SQLException {

@@ -274,7 +274,7 @@ class MessageStoreTest {
             // A resend of a message committed before the batch.
             new MessageStore.SendRequest(alice, text(chatId, "before", "t0"), false),
             new MessageStore.SendRequest(alice, text(otherChat, "a2", "ta2"), false));
-    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = store(st -> st.sendAll(batch, true));
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = store(st -> st.sendAll(batch));
 
     assertEquals(batch.size(), outcomes.size());
     assertEquals(2L, outcomes.get(0).value().ack().seq());
@@ -312,8 +312,7 @@ class MessageStoreTest {
                 st.sendAll(
                     List.of(
                         new MessageStore.SendRequest(bob, text(chatId, "hi", "t1"), true),
-                        new MessageStore.SendRequest(stranger, text(chatId, "hi", "t2"), false)),
-                    false));
+                        new MessageStore.SendRequest(stranger, text(chatId, "hi", "t2"), false))));
     assertTrue(outcomes.get(0).ok());
     assertEquals(ErrorCode.NOT_FOUND, ((RequestRefused) outcomes.get(1).failure()).code());
   }
@@ -327,52 +326,9 @@ class MessageStoreTest {
                 st.sendAll(
                     List.of(
                         new MessageStore.SendRequest(alice, text("no-such-chat", "x", "t1"), true),
-                        new MessageStore.SendRequest(alice, text(chatId, "y", "t2"), false)),
-                    false));
+                        new MessageStore.SendRequest(alice, text(chatId, "y", "t2"), false))));
     assertEquals(ErrorCode.NOT_FOUND, ((RequestRefused) outcomes.get(0).failure()).code());
     assertEquals(1L, outcomes.get(1).value().ack().seq());
-  }
-
-  @OnEachDatabase
-  void withoutLookupsAStoredTempIdIsRefusedByTheIndexAndTheBatchWritesNothing(
-      TestDatabase.Kind kind) {
-    chatOfAliceAndBob(kind);
-    MessageStore.Sent original = send(alice, "hello", "temp-1");
-    List<MessageStore.SendRequest> batch =
-        List.of(
-            new MessageStore.SendRequest(bob, text(chatId, "new", "temp-2"), true),
-            new MessageStore.SendRequest(alice, text(chatId, "hello", "temp-1"), true));
-
-    assertThrows(MessageStore.TempIdSeenBefore.class, () -> store(st -> st.sendAll(batch, false)));
-    assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
-    assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
-
-    // What the group commit does next: the same batch with lookups.
-    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = store(st -> st.sendAll(batch, true));
-    assertEquals(2L, outcomes.get(0).value().ack().seq());
-    assertTrue(outcomes.get(1).value().duplicate());
-    assertEquals(original.ack(), outcomes.get(1).value().ack());
-    assertEquals(2, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
-  }
-
-  @OnEachDatabase
-  void withoutLookupsARepeatWithinTheBatchIsStillOneMessage(TestDatabase.Kind kind) {
-    chatOfAliceAndBob(kind);
-    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-        store(
-            st ->
-                st.sendAll(
-                    List.of(
-                        new MessageStore.SendRequest(alice, text(chatId, "once", "t"), true),
-                        new MessageStore.SendRequest(alice, text(chatId, "once", "t"), true),
-                        // Another sender's equal tempId is another message.
-                        new MessageStore.SendRequest(bob, text(chatId, "mine", "t"), true)),
-                    false));
-    assertFalse(outcomes.get(0).value().duplicate());
-    assertTrue(outcomes.get(1).value().duplicate());
-    assertEquals(outcomes.get(0).value().ack(), outcomes.get(1).value().ack());
-    assertEquals(2L, outcomes.get(2).value().ack().seq());
-    assertEquals(2, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
   }
 
   @OnEachDatabase
