@@ -1,6 +1,7 @@
 package dev.messenger.message;
 
 import dev.messenger.config.MessengerConfig;
+import dev.messenger.metrics.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 public class SendBatcher {
   @Inject Messages messages;
   @Inject MessengerConfig config;
+  @Inject GatewayMetrics metrics;
 
   @Resource ManagedScheduledExecutorService executor;
 
@@ -34,6 +36,11 @@ public class SendBatcher {
             config.sendCommitLingerMicros(),
             executor,
             messages::sendAll);
+    // How close the node is to refusing sends with OVERLOADED (messenger.send.max-queued).
+    metrics.gauge(
+        "messenger_send_queued",
+        "Sends waiting for their group commit on this node",
+        commits::queued);
   }
 
   /**

@@ -25,6 +25,8 @@ class MetricsAndHealthIT extends GatewayIT {
       assertEquals(2, metric("messenger_connections"));
       assertEquals(2, metric("messenger_active_users"));
       assertEquals(1, metric("messenger_rooms"));
+      // The send was acknowledged, so it left the group-commit queue.
+      assertEquals(0, metric("messenger_send_queued"));
       assertTrue(metric("messenger_events_total", "event=send_message") >= 1);
       assertTrue(metric("messenger_events_total", "event=join_chat") >= 2);
       assertTrue(metric("messenger_errors_total", "code=BAD_REQUEST") >= 1);
