@@ -68,8 +68,8 @@ public class MessageStore {
 
   /**
    * The result of a send; {@code duplicate} when the tempId was seen before and nothing was
-   * written. {@code eventData}: the {@code new_message} data as JSON, encoded once for the
-   * broadcast frame and the ack path; null for a duplicate, which is not broadcast.
+   * written. {@code eventData}: the {@code new_message} data as JSON, encoded once here so the
+   * broadcast frame is spliced around it; null for a duplicate, which is not broadcast.
    */
   public record Sent(
       ServerEvent.MessageSent ack,
