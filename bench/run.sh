@@ -12,7 +12,8 @@
 # Settings (environment): SERVER (liberty or payara; default liberty)
 # USERS GROUP RATE WARMUP DURATION HOLD TARGETS SERVER_JVM_ARGS GEN_JVM_ARGS
 # GEN_ARGS (extra generator options) BENCH_PORT OUT JFR=1 (flight recording of the server),
-# AFTER_RUN_SECONDS (keep the server up that long after the clients left), and any
+# AFTER_RUN_SECONDS (keep the server up that long after the clients left), CONFIG_DROPINS (Liberty:
+# server.xml fragments copied to configDropins/overrides, to try a setting without a rebuild), and any
 # MESSENGER_* / DB_* setting of the product. Results: $OUT/*.json, server logs, the compare line.
 set -euo pipefail
 
@@ -99,6 +100,10 @@ start_liberty() {
   <variable name="https.port" value="$((PORT + 363))"/>
 </server>
 XML
+  local f
+  for f in ${CONFIG_DROPINS:-}; do
+    cp "$f" "$SERVER_DIR/configDropins/overrides/"
+  done
   cp "$PRODUCT_WAR" "$SERVER_DIR/dropins/messenger.war"
   cp "$BARE_WAR" "$SERVER_DIR/dropins/bench.war"
   JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
@@ -207,6 +212,10 @@ gen() {
     "$JAVA" -jar "$PAYARA_JAR" --version 2>&1 | tail -1 || true
   fi
   echo "SERVER_JVM_ARGS=$SERVER_JVM_ARGS"
+  for f in ${CONFIG_DROPINS:-}; do
+    echo "CONFIG_DROPINS: $f"
+    cat "$f"
+  done
   echo "GEN_JVM_ARGS=$GEN_JVM_ARGS GEN_ARGS=$GEN_ARGS"
   env | grep -E '^(MESSENGER|DB)_' | sort
   "$JAVA" -version 2>&1 | head -1
