@@ -8,7 +8,11 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.util.Objects;
 
-/** One entry of a chat's ordered event log, kept encoded exactly as it is replayed. */
+/**
+ * One later change in a chat's ordered event log (an edit, a deletion, a reaction), kept encoded
+ * exactly as it is replayed. New messages are not here: each message row is its own {@code
+ * new_message} entry (see {@link MessageStore}).
+ */
 @Entity
 @Table(name = "chat_events")
 @IdClass(ChatEventRecord.Key.class)
