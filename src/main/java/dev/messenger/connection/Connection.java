@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +44,7 @@ public final class Connection {
   private final AtomicBoolean writing = new AtomicBoolean();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<CloseReason> closingAfterWrites = new AtomicReference<>();
   private final AtomicInteger handling = new AtomicInteger();
   private volatile boolean draining;
   private volatile long lastSeenNanos;
@@ -224,7 +226,7 @@ public final class Connection {
 
   /** Queues a text frame; never blocks. A peer too far behind is closed as a slow consumer. */
   public void send(String frame) {
-    if (closed.get()) {
+    if (closed.get() || closingAfterWrites.get() != null) {
       return;
     }
     long bytes = frame.length();
@@ -250,6 +252,13 @@ public final class Connection {
     while (writing.compareAndSet(false, true)) {
       Object next = outbound.poll();
       if (next == null) {
+        CloseReason closing = closingAfterWrites.get();
+        if (closing != null) {
+          // The last queued frame is written: close now, and keep the writer flag so nothing more
+          // is.
+          close(closing.getCloseCode(), closing.getReasonPhrase());
+          return;
+        }
         writing.set(false);
         if (outbound.isEmpty()) {
           return;
@@ -312,6 +321,24 @@ public final class Connection {
         drain();
       }
     }
+  }
+
+  /**
+   * Closes the socket once what is queued has been written: no frame is queued from now on, and the
+   * close frame follows the last queued one instead of cutting a write in flight (which some
+   * containers turn into an abrupt close, 1006 for the peer). Bounded by the caller, who falls back
+   * to {@link #close} for a peer that does not read ({@link #isClosed()} stays false).
+   */
+  public void closeAfterWrites(CloseReason.CloseCode code, String reason) {
+    if (closed.get() || !closingAfterWrites.compareAndSet(null, new CloseReason(code, reason))) {
+      return;
+    }
+    drain();
+  }
+
+  /** True once this side has closed the socket (not merely asked for a close after the writes). */
+  public boolean isClosed() {
+    return closed.get();
   }
 
   /** Closes the socket; safe to call more than once and from any thread. */

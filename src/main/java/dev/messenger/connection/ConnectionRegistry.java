@@ -14,12 +14,14 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -41,6 +43,12 @@ public class ConnectionRegistry {
   /** 1001 Going Away, as RFC 6455 defines it for a server going down. */
   public static final CloseReason SHUTTING_DOWN =
       new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+
+  /**
+   * How long the drain waits for close frames queued behind the last writes: a peer that reads
+   * takes milliseconds; one that does not is then closed without waiting for its write.
+   */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private ConnectionLimits limits;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
@@ -82,10 +90,17 @@ public class ConnectionRegistry {
             + " connections"
             + (quiet ? "" : " (grace period over with writes still pending)"));
     // Also any socket that registered while the snapshot was taken (it opened before the drain).
-    for (Collection<Connection> batch : List.of(open, connections.values())) {
-      for (Connection c : batch) {
-        c.close(SHUTTING_DOWN.getCloseCode(), SHUTTING_DOWN.getReasonPhrase());
-      }
+    // The close frame goes after what is already queued (a reply, a chat message committed during
+    // the grace): cutting a write in flight would end the socket without a close frame.
+    List<Connection> all = new ArrayList<>(open);
+    all.addAll(connections.values());
+    for (Connection c : all) {
+      c.closeAfterWrites(SHUTTING_DOWN.getCloseCode(), SHUTTING_DOWN.getReasonPhrase());
+    }
+    awaitAll(all, Connection::isClosed, CLOSE_WAIT, System::nanoTime, ConnectionRegistry::pause);
+    for (Connection c : all) {
+      // A peer that does not read: its write never completes, so it is closed without waiting.
+      c.close(SHUTTING_DOWN.getCloseCode(), SHUTTING_DOWN.getReasonPhrase());
     }
   }
 
@@ -96,9 +111,23 @@ public class ConnectionRegistry {
    */
   static boolean awaitQuiet(
       Collection<Connection> connections, Duration grace, LongSupplier nanoClock, Runnable pause) {
-    long deadline = nanoClock.getAsLong() + grace.toNanos();
+    return awaitAll(connections, Connection::isQuiet, grace, nanoClock, pause);
+  }
+
+  /**
+   * Waits until {@code condition} holds for every connection or {@code limit} has passed.
+   *
+   * @return true when it held for all in time
+   */
+  static boolean awaitAll(
+      Collection<Connection> connections,
+      Predicate<Connection> condition,
+      Duration limit,
+      LongSupplier nanoClock,
+      Runnable pause) {
+    long deadline = nanoClock.getAsLong() + limit.toNanos();
     while (true) {
-      if (connections.stream().allMatch(Connection::isQuiet)) {
+      if (connections.stream().allMatch(condition)) {
         return true;
       }
       if (nanoClock.getAsLong() - deadline >= 0) {

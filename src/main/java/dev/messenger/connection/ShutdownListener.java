@@ -7,11 +7,13 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * Drains the node when the web module stops, for servers that stop the web module before the
- * registry bean (whose {@code @PreDestroy} drains otherwise). Open Liberty does it the other way
- * round: there the bean is gone by now, having drained already.
+ * registry bean (whose {@code @PreDestroy} drains otherwise), and publishes the drain over JMX
+ * ({@link DrainControl}) for servers whose stop closes sockets before either runs.
  */
 @WebListener
 public class ShutdownListener implements ServletContextListener {
@@ -19,8 +21,30 @@ public class ShutdownListener implements ServletContextListener {
 
   @EJB ConnectionRegistry registry;
 
+  private ObjectName drainName;
+
+  @Override
+  public void contextInitialized(ServletContextEvent event) {
+    ObjectName name = DrainControl.nameFor(event.getServletContext().getContextPath());
+    ConnectionRegistry bean = registry;
+    try {
+      new DrainControl(bean::shutdown, bean::draining, bean::total).register(name);
+      drainName = name;
+    } catch (JMException | SecurityException e) {
+      // The node still drains when the application stops; only the early trigger is missing.
+      LOG.log(Level.WARNING, "could not publish the drain MBean " + name, e);
+    }
+  }
+
   @Override
   public void contextDestroyed(ServletContextEvent event) {
+    if (drainName != null) {
+      try {
+        DrainControl.unregister(drainName);
+      } catch (JMException e) {
+        LOG.log(Level.FINE, "could not unregister " + drainName, e);
+      }
+    }
     try {
       registry.shutdown();
     } catch (NoSuchEJBException stoppedFirst) {

@@ -369,6 +369,62 @@ class ConnectionTest {
   }
 
   @Test
+  void closeAfterWritesWaitsForTheWriteInFlightAndWritesWhatIsQueued() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    connection.send("b");
+
+    connection.closeAfterWrites(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+    connection.send("late");
+
+    assertTrue(socket.closes.isEmpty(), "a's write is still in flight");
+    assertFalse(connection.isClosed());
+    socket.completeNext();
+    assertTrue(socket.closes.isEmpty(), "b was queued before the close and is written first");
+    socket.completeNext();
+    assertEquals(List.of("a", "b"), socket.written, "nothing queued after the close request");
+    assertEquals(1, socket.closes.size());
+    assertEquals(CloseReason.CloseCodes.GOING_AWAY, socket.closes.get(0).getCloseCode());
+    assertEquals("server shutting down", socket.closes.get(0).getReasonPhrase());
+    assertTrue(connection.isClosed());
+  }
+
+  @Test
+  void closeAfterWritesClosesAtOnceWhenNothingIsInFlight() {
+    Connection connection = connection(PLENTY);
+
+    connection.closeAfterWrites(CloseReason.CloseCodes.GOING_AWAY, "bye");
+
+    assertEquals(1, socket.closes.size());
+    assertTrue(connection.isClosed());
+  }
+
+  @Test
+  void closeAfterWritesWithInlineCompletionsClosesAfterTheLastFrame() {
+    Connection connection = connection(PLENTY);
+    socket.completeInline = true;
+
+    connection.send("a");
+    connection.closeAfterWrites(CloseReason.CloseCodes.GOING_AWAY, "bye");
+
+    assertEquals(List.of("a"), socket.written);
+    assertEquals(1, socket.closes.size());
+  }
+
+  @Test
+  void aPeerThatNeverCompletesItsWriteIsStillClosedByAPlainClose() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    connection.closeAfterWrites(CloseReason.CloseCodes.GOING_AWAY, "bye");
+
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "bye");
+    socket.completeNext();
+
+    assertEquals(1, socket.closes.size(), "closed once, not again when the write completes");
+    assertTrue(connection.isClosed());
+  }
+
+  @Test
   void aSessionClosedByThePeerIsNotOpen() {
     Connection connection = connection(PLENTY);
 

@@ -155,9 +155,15 @@ final class OwnServer implements AutoCloseable {
     assertEquals(137, process.exitValue(), "not killed by SIGKILL");
   }
 
-  /** Starts {@code server stop} (a graceful stop), without waiting for it. */
+  /**
+   * Starts the documented graceful stop ({@code ops/stop-liberty-gracefully.sh}: a drain, then
+   * {@code server stop}), without waiting for it.
+   */
   Process beginStop() throws IOException {
-    return new ProcessBuilder(WLP.resolve("bin/server").toString(), "stop", name)
+    return new ProcessBuilder(
+            Path.of("ops/stop-liberty-gracefully.sh").toAbsolutePath().toString(),
+            WLP.toString(),
+            name)
         .redirectErrorStream(true)
         .redirectOutput(
             ProcessBuilder.Redirect.appendTo(Path.of("target", name + "-console.log").toFile()))
