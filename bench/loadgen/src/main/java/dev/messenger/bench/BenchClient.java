@@ -124,6 +124,9 @@ final class BenchClient extends SimpleChannelInboundHandler<WebSocketFrame> {
         ctx.writeAndFlush(new TextWebSocketFrame(Frames.joinChat(group.room)));
         ctx.executor().schedule(() -> fail("join_timeout"), timeoutNanos, TimeUnit.NANOSECONDS);
       } else {
+        // The same join frame as the product gets, so both servers have read one frame on every
+        // connection before memory is measured; the bare endpoint drops it without a reply.
+        ctx.writeAndFlush(new TextWebSocketFrame(Frames.joinChat(group.room)));
         becomeReady(0);
       }
     } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
