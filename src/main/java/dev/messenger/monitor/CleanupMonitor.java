@@ -10,6 +10,7 @@ import dev.messenger.metrics.GatewayMetrics;
 import dev.messenger.ratelimit.RateLimiter;
 import dev.messenger.typing.TypingIndicators;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -22,7 +23,6 @@ import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,7 +49,10 @@ public class CleanupMonitor {
 
   private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(10);
 
-  private final AtomicBoolean ticking = new AtomicBoolean();
+  /** How long the application stop waits for a tick under way. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+  private final TickGate gate = new TickGate();
   private final MonitorSchedule schedule = new MonitorSchedule();
 
   private volatile long lastTickNanos = System.nanoTime();
@@ -62,10 +65,22 @@ public class CleanupMonitor {
     timers.createIntervalTimer(tick, tick, new TimerConfig("messenger-monitor", false));
   }
 
+  /** The application is stopping: no tick after this one, and the one under way finishes first. */
+  @PreDestroy
+  void stop() {
+    try {
+      if (!gate.close(STOP_WAIT)) {
+        LOG.warning("Stopping while a monitor tick is still running after " + STOP_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Timeout
   void tick() {
-    // A slow tick must not overlap the next one.
-    if (!ticking.compareAndSet(false, true)) {
+    // A slow tick must not overlap the next one, and none starts once the application stops.
+    if (!gate.enter()) {
       return;
     }
     try {
@@ -89,7 +104,7 @@ public class CleanupMonitor {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Monitor tick failed", e);
     } finally {
-      ticking.set(false);
+      gate.exit();
     }
   }
 
