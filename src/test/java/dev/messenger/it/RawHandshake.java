@@ -1,6 +1,7 @@
 package dev.messenger.it;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -45,32 +46,38 @@ public final class RawHandshake implements AutoCloseable {
   private static RawHandshake open(URI ws, Map<String, String> headers, int receiveBuffer)
       throws IOException {
     Socket socket = new Socket();
-    if (receiveBuffer > 0) {
-      socket.setReceiveBufferSize(receiveBuffer);
+    try {
+      if (receiveBuffer > 0) {
+        socket.setReceiveBufferSize(receiveBuffer);
+      }
+      socket.connect(new java.net.InetSocketAddress(ws.getHost(), ws.getPort()), 10_000);
+      socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
+      StringBuilder extra = new StringBuilder();
+      headers.forEach(
+          (name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+      byte[] nonce = new byte[16];
+      ThreadLocalRandom.current().nextBytes(nonce);
+      String request =
+          "GET "
+              + ws.getRawPath()
+              + (ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery())
+              + " HTTP/1.1\r\nHost: "
+              + ws.getHost()
+              + ":"
+              + ws.getPort()
+              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+              + "Sec-WebSocket-Key: "
+              + Base64.getEncoder().encodeToString(nonce)
+              + "\r\n"
+              + extra
+              + "\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new RawHandshake(socket, readHead(socket.getInputStream()));
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
     }
-    socket.connect(new java.net.InetSocketAddress(ws.getHost(), ws.getPort()), 10_000);
-    socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
-    StringBuilder extra = new StringBuilder();
-    headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
-    byte[] nonce = new byte[16];
-    ThreadLocalRandom.current().nextBytes(nonce);
-    String request =
-        "GET "
-            + ws.getRawPath()
-            + (ws.getRawQuery() == null ? "" : "?" + ws.getRawQuery())
-            + " HTTP/1.1\r\nHost: "
-            + ws.getHost()
-            + ":"
-            + ws.getPort()
-            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-            + "Sec-WebSocket-Key: "
-            + Base64.getEncoder().encodeToString(nonce)
-            + "\r\n"
-            + extra
-            + "\r\n";
-    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-    socket.getOutputStream().flush();
-    return new RawHandshake(socket, readHead(socket.getInputStream()));
   }
 
   private static String readHead(InputStream in) throws IOException {
@@ -83,7 +90,11 @@ public final class RawHandshake implements AutoCloseable {
         return s;
       }
     }
-    return out.toString(StandardCharsets.ISO_8859_1);
+    // The server closed the connection without a whole response (a server stopping does that).
+    throw new EOFException(
+        "connection closed before a complete response head: '"
+            + out.toString(StandardCharsets.ISO_8859_1)
+            + "'");
   }
 
   public int status() {
