@@ -222,14 +222,27 @@ class CrashDurabilityIT {
     probe.get(10, TimeUnit.SECONDS);
     prober.shutdown();
 
-    // The stop drains the node first (ops/stop-liberty-gracefully.sh: Liberty's own quiesce would
-    // drop the sockets without a close frame), so every socket gets 1001 with the documented
-    // reason.
+    // The stop drains the node first (ops/stop-liberty-gracefully.sh): without it Liberty's quiesce
+    // drops every socket without a close frame (1006). The senders write without pause, also after
+    // the server's close frame, so the server closes TCP with their frames unread; that becomes a
+    // reset which can discard the close frame in flight (1 of 8 executions here): a sender may
+    // see 1006, but not all of them, and every socket ends.
+    System.out.println(
+        "closes after the drain: "
+            + before.stream()
+                .map(s -> s.close() == null ? "none" : "" + s.close().getCloseCode().getCode())
+                .toList());
     for (Sent s : before) {
       assertNotNull(s.close(), s.user() + " was never closed");
-      assertEquals(1001, s.close().getCloseCode().getCode(), s.close()::toString);
-      assertEquals("server shutting down", s.close().getReasonPhrase());
+      int code = s.close().getCloseCode().getCode();
+      assertTrue(code == 1001 || code == 1006, s.close()::toString);
+      if (code == 1001) {
+        assertEquals("server shutting down", s.close().getReasonPhrase());
+      }
     }
+    assertTrue(
+        before.stream().anyMatch(s -> s.close().getCloseCode().getCode() == 1001),
+        "no socket got the drain's 1001: was the node drained before the stop?");
     System.out.println("probes during stop: " + summarize(probes));
     int firstRefusal = indexOfRefusal(probes);
     assertTrue(firstRefusal < probes.size(), () -> "no handshake refused: " + summarize(probes));
