@@ -27,6 +27,7 @@ import java.util.logging.Logger;
  */
 public final class Connection {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+  private static final Object PING = new Object();
 
   /** 1013 Try Again Later: the peer read too slowly for the traffic it subscribed to. */
   public static final CloseReason.CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.TRY_AGAIN_LATER;
@@ -39,9 +40,8 @@ public final class Connection {
   private final Session session;
   private final long maxQueuedBytes;
   private final Map<String, ChatSubscription> chats = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<String> outbound = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Object> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writing = new AtomicBoolean();
-  private final AtomicBoolean pingPending = new AtomicBoolean();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicReference<CloseReason> closingAfterWrites = new AtomicReference<>();
@@ -239,22 +239,18 @@ public final class Connection {
   }
 
   /**
-   * Sends a ping now, or right after the write under way, ahead of the frames queued behind it:
-   * liveness is measured by what the peer sends (a pong at least), so a peer that only receives a
-   * long stream of frames must still be pinged, or the idle check closes it.
+   * Queues a ping unless a write is already under way (then the peer is not idle from our side).
    */
   public void ping() {
-    if (!closed.get() && pingPending.compareAndSet(false, true)) {
+    if (!closed.get() && !writing.get() && outbound.isEmpty()) {
+      outbound.add(PING);
       drain();
     }
   }
 
   private void drain() {
     while (writing.compareAndSet(false, true)) {
-      if (pingPending.compareAndSet(true, false) && !closed.get()) {
-        sendPing();
-      }
-      String next = outbound.poll();
+      Object next = outbound.poll();
       if (next == null) {
         CloseReason closing = closingAfterWrites.get();
         if (closing != null) {
@@ -264,15 +260,20 @@ public final class Connection {
           return;
         }
         writing.set(false);
-        // Re-check after letting go: a frame or ping offered meanwhile saw the flag still held.
-        if (outbound.isEmpty() && !pingPending.get()) {
+        if (outbound.isEmpty()) {
           return;
         }
         continue;
       }
-      Write write = new Write(next.length());
+      if (next == PING) {
+        sendPing();
+        writing.set(false);
+        continue;
+      }
+      String frame = (String) next;
+      Write write = new Write(frame.length());
       try {
-        session.getAsyncRemote().sendText(next, write);
+        session.getAsyncRemote().sendText(frame, write);
       } catch (RuntimeException e) {
         write.onResult(new SendResult(e));
       }
