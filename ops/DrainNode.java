@@ -16,7 +16,7 @@ import javax.management.remote.JMXServiceURL;
  * <p>Works on any server: it attaches to the JVM (same user, a JDK's {@code java}) and invokes the
  * WAR's {@code dev.messenger:type=DrainControl} MBean. Needed on Open Liberty, whose {@code server
  * stop} drops open sockets before the application can close them
- * (server-config/liberty/stop-gracefully.sh runs this, then {@code server stop}); useful anywhere
+ * (ops/stop-liberty-gracefully.sh runs this, then {@code server stop}); useful anywhere
  * before a rolling restart. Exit 0 drained, 1 no messenger in that JVM, 2 usage or attach error.
  */
 public final class DrainNode {

@@ -14,10 +14,11 @@ import javax.management.ObjectName;
  * Publishes the node's drain as the MBean {@code dev.messenger:type=DrainControl,context=<path>}.
  *
  * <p>Why JMX: a server that tears its sockets down before it stops the application (Open Liberty
- * quiesces first) gives the application no portable hook in time. JMX is plain Java SE, so the WAR
- * stays server-neutral and the server-specific trigger lives in {@code server-config/} (on Liberty
- * a quiesce listener that invokes {@link #drain()}). Operators can call it too, before a rolling
- * restart.
+ * quiesces first) gives the application no hook in time (a Liberty quiesce listener runs
+ * concurrently with the transport's and loses the race). JMX is plain Java SE, so the WAR stays
+ * server-neutral; {@code ops/DrainNode.java} invokes {@link #drain()} from outside the JVM, and
+ * {@code ops/stop-liberty-gracefully.sh} runs it before {@code server stop}. Operators can call it
+ * too, before a rolling restart.
  */
 public final class DrainControl implements DrainControlMBean {
   /** The MBean domain and type; {@code context} tells two deployments in one JVM apart. */

@@ -26,9 +26,8 @@ public class ShutdownListener implements ServletContextListener {
   @Override
   public void contextInitialized(ServletContextEvent event) {
     ObjectName name = DrainControl.nameFor(event.getServletContext().getContextPath());
-    ConnectionRegistry bean = registry;
     try {
-      new DrainControl(bean::shutdown, bean::draining, bean::total).register(name);
+      new DrainControl(registry::shutdown, registry::draining, registry::total).register(name);
       drainName = name;
     } catch (JMException | SecurityException e) {
       // The node still drains when the application stops; only the early trigger is missing.

@@ -49,6 +49,32 @@ class ConnectionRegistryTest {
     assertEquals(10, pauses.get()); // 10 ms per pause
   }
 
+  @Test
+  void theCloseFrameWaitEndsWhenTheWriteInFlightCompletes() {
+    FakeSocket socket = new FakeSocket();
+    Connection busy = new Connection("alice", socket.session, 1_000, 0);
+    busy.send("new_message");
+    busy.closeAfterWrites(ConnectionRegistry.SHUTTING_DOWN.getCloseCode(), "server shutting down");
+
+    boolean closed =
+        ConnectionRegistry.awaitAll(
+            List.of(busy),
+            Connection::isClosed,
+            ConnectionRegistry.CLOSE_WAIT,
+            nanos::get,
+            () -> {
+              if (pauses.incrementAndGet() == 2) {
+                socket.completeAll();
+              }
+              nanos.addAndGet(Duration.ofMillis(10).toNanos());
+            });
+
+    assertTrue(closed);
+    assertEquals(2, pauses.get());
+    assertEquals(List.of("new_message"), socket.written);
+    assertEquals(1, socket.closes.size());
+  }
+
   private boolean awaitQuiet(List<Connection> connections, Duration grace, Runnable onPause) {
     return ConnectionRegistry.awaitQuiet(
         connections,
