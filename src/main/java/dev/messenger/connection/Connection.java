@@ -48,6 +48,10 @@ public final class Connection {
   private final AtomicInteger handling = new AtomicInteger();
   private volatile boolean draining;
   private volatile long lastSeenNanos;
+  // Written by the one completion under way at a time (the writer flag orders them).
+  private volatile long writesCompleted;
+  // The monitor's ticks never overlap (TickGate), so this needs no atomic.
+  private long writesCompletedAtLastPing;
   private long tokenExpiresAtMillis = Long.MAX_VALUE;
 
   public Connection(String userId, Session session, long maxQueuedBytes, long nowNanos) {
@@ -239,13 +243,27 @@ public final class Connection {
   }
 
   /**
-   * Queues a ping unless a write is already under way (then the peer is not idle from our side).
+   * Pings an idle peer, or counts a busy one as alive. A ping cannot join a backlog: Jakarta
+   * WebSocket has no asynchronous ping, and a blocking one on a peer that does not read would hold
+   * the writing thread. So while frames are being written, writes completed since the previous call
+   * prove the peer is taking them; a peer whose writes stopped completing gets no credit and is
+   * closed by the idle check.
    */
-  public void ping() {
-    if (!closed.get() && !writing.get() && outbound.isEmpty()) {
-      outbound.add(PING);
-      drain();
+  public void ping(long nowNanos) {
+    if (closed.get()) {
+      return;
     }
+    long completed = writesCompleted;
+    boolean progressed = completed != writesCompletedAtLastPing;
+    writesCompletedAtLastPing = completed;
+    if (writing.get() || !outbound.isEmpty()) {
+      if (progressed) {
+        touch(nowNanos);
+      }
+      return;
+    }
+    outbound.add(PING);
+    drain();
   }
 
   private void drain() {
@@ -309,7 +327,9 @@ public final class Connection {
     @Override
     public void onResult(SendResult result) {
       queuedBytes.addAndGet(-bytes);
-      if (!result.isOK()) {
+      if (result.isOK()) {
+        writesCompleted++;
+      } else {
         LOG.log(Level.FINE, "send failed on " + id, result.getException());
         // Close the session too: once closed is set, a later close() (idle timeout) is a no-op.
         close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "write failed");

@@ -90,7 +90,9 @@ public class CleanupMonitor {
       closeStale(now);
       closeExpired(System.currentTimeMillis());
       if (schedule.due("ping", now, config.pingInterval())) {
-        registry.all().forEach(Connection::ping);
+        for (Connection c : registry.all()) {
+          c.ping(now);
+        }
       }
       if (schedule.due("evict", now, config.idleTimeout())) {
         rateLimiter.evictIdle();

@@ -439,7 +439,7 @@ class ConnectionTest {
   void pingsAnIdleConnection() {
     Connection connection = connection(PLENTY);
 
-    connection.ping();
+    connection.ping(1);
 
     assertEquals(1, socket.pings.get());
   }
@@ -449,13 +449,57 @@ class ConnectionTest {
     Connection connection = connection(PLENTY);
     connection.send("a");
 
-    connection.ping();
+    connection.ping(1);
     assertEquals(0, socket.pings.get(), "the peer is not idle from our side");
 
     socket.completeNext();
-    connection.ping();
+    connection.ping(1);
     assertEquals(1, socket.pings.get());
     assertEquals(List.of("a"), socket.written);
+  }
+
+  @Test
+  void aPeerTakingABacklogCountsAsAliveWithoutAPing() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    connection.send("b");
+
+    connection.ping(100);
+    assertEquals(0, connection.lastSeenNanos(), "no write has completed yet: no proof");
+
+    socket.completeNext(); // "a" done, "b" now in flight
+    connection.ping(200);
+
+    assertEquals(0, socket.pings.get(), "a ping never joins a backlog");
+    assertEquals(200, connection.lastSeenNanos(), "the peer took a frame since the last ping");
+  }
+
+  @Test
+  void aPeerWhoseWritesStoppedCompletingGetsNoCredit() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    connection.send("b");
+    socket.completeNext();
+    connection.ping(200);
+
+    connection.ping(300); // "b" still in flight: nothing taken since the last ping
+
+    assertEquals(200, connection.lastSeenNanos());
+    assertEquals(0, socket.pings.get());
+  }
+
+  @Test
+  void writesCompletedWhileIdleGiveNoCreditOnceABacklogStalls() {
+    Connection connection = connection(PLENTY);
+    connection.send("a");
+    socket.completeNext();
+    connection.ping(100); // idle: a real ping goes out, and the completed write is accounted for
+    assertEquals(1, socket.pings.get());
+
+    connection.send("b"); // never completes
+    connection.ping(200);
+
+    assertEquals(0, connection.lastSeenNanos(), "\"a\" completed before the previous ping");
   }
 
   @Test
@@ -463,7 +507,7 @@ class ConnectionTest {
     Connection connection = connection(PLENTY);
     connection.close(CloseReason.CloseCodes.GOING_AWAY, "bye");
 
-    connection.ping();
+    connection.ping(1);
 
     assertEquals(0, socket.pings.get());
   }

@@ -194,8 +194,21 @@ class CrashDurabilityIT {
   @Test
   @Order(2)
   void aGracefulStopEndsEverySocketRefusesHandshakesAndLosesNothing() throws Exception {
+    // The watcher only receives: it sends no frame after its join, so the monitor's idle check sees
+    // nothing from it while the chat's traffic keeps its socket busy for longer than the idle
+    // timeout (4 s here, from the failsafe environment). It must stay connected through that, and,
+    // writing nothing, it must get the drain's 1001 without exception.
+    WsClient watching = joined(watcher, 0);
+    long watchingSince = System.nanoTime();
     Senders sending = new Senders("g");
     sending.awaitAcks(60);
+    Duration busyFor = Duration.ofSeconds(7);
+    while (System.nanoTime() - watchingSince < busyFor.toNanos()) {
+      Thread.sleep(100);
+      assertTrue(
+          watching.isOpen(),
+          () -> "a member only receiving a busy chat was closed: " + watching.closeReason());
+    }
 
     // A prober opens a fresh handshake every few milliseconds while the server stops.
     List<String> probes = Collections.synchronizedList(new ArrayList<>());
@@ -243,6 +256,9 @@ class CrashDurabilityIT {
     assertTrue(
         before.stream().anyMatch(s -> s.close().getCloseCode().getCode() == 1001),
         "no socket got the drain's 1001: was the node drained before the stop?");
+    CloseReason watcherClose = watching.awaitClose();
+    assertEquals(1001, watcherClose.getCloseCode().getCode(), watcherClose::toString);
+    assertEquals("server shutting down", watcherClose.getReasonPhrase());
     System.out.println("probes during stop: " + summarize(probes));
     int firstRefusal = indexOfRefusal(probes);
     assertTrue(firstRefusal < probes.size(), () -> "no handshake refused: " + summarize(probes));
