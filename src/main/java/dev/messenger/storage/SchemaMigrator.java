@@ -24,7 +24,11 @@ import org.flywaydb.core.api.resource.LoadableResource;
 public class SchemaMigrator {
   /** Every migration, oldest first. Add new files here too. */
   public static final List<String> MIGRATIONS =
-      List.of("V1__messenger_schema.sql", "V2__attachments.sql", "V3__messages_written_once.sql");
+      List.of(
+          "V1__messenger_schema.sql",
+          "V2__attachments.sql",
+          "V3__messages_written_once.sql",
+          "V4__messages_without_chat_foreign_key.sql");
 
   static final String LOCATION = "db/migration";
 

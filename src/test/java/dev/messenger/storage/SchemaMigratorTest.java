@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.jar.JarEntry;
@@ -95,7 +96,7 @@ class SchemaMigratorTest {
               + " ('c', 1, 'new_message', 'm', '{}', 1), ('c', 2, 'message_edited', 'm', '{}', 2)");
     }
 
-    assertEquals(1, new SchemaMigrator(ds).migrate());
+    assertEquals(1, new SchemaMigrator(ds).migrate("3"));
 
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement();
@@ -105,6 +106,30 @@ class SchemaMigratorTest {
       assertEquals("message_edited", rows.getString(2));
       assertFalse(rows.next());
     }
+  }
+
+  /**
+   * V4: every stored message pays for each index of its table, on insert and again at commit. H2
+   * had given the chat foreign key an index of its own beside the two that start with chat_id.
+   */
+  @Test
+  void theMessagesTableKeepsOnlyItsKeyTheTempIdAndTheChatLogIndexes() throws Exception {
+    DataSource ds = freshH2();
+    new SchemaMigrator(ds).migrate();
+    List<String> names = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rows =
+            s.executeQuery(
+                "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'MESSAGES'")) {
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+    }
+    assertEquals(3, names.size(), names::toString);
+    assertTrue(names.contains("IX_MESSAGES_CHAT_SEQ"), names::toString);
+    assertTrue(names.stream().anyMatch(n -> n.startsWith("UQ_MESSAGES_TEMP_ID")), names::toString);
+    assertTrue(names.stream().noneMatch(n -> n.startsWith("FK_")), names::toString);
   }
 
   @Test
