@@ -65,9 +65,17 @@ final class ServerProbe {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
+  /**
+   * Sums the used figure of every generation: G1 prints one line for the whole heap, ParallelGC and
+   * SerialGC one per generation (the young one first, so the first line alone would miss the old).
+   */
   static long parseHeapUsedKb(String heapInfo) {
     Matcher m = HEAP_USED.matcher(heapInfo);
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
+    long used = -1;
+    while (m.find()) {
+      used = Math.max(used, 0) + Long.parseLong(m.group(1));
+    }
+    return used;
   }
 
   /** This machine's load average (1, 5, 15 minutes), as /proc/loadavg gives it. */

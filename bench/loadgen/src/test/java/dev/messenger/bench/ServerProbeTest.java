@@ -29,6 +29,17 @@ class ServerProbeTest {
   }
 
   @Test
+  void liveHeapFromParallelGcHeapInfoCountsBothGenerations() {
+    String info =
+        "19686:\n PSYoungGen      total 113152K, used 19457K [0x0000000782700000,"
+            + " 0x000000078a500000, 0x0000000800000000)\n  eden space 97280K, 20% used\n"
+            + " ParOldGen       total 258048K, used 300000K [0x0000000687400000,"
+            + " 0x0000000697000000, 0x0000000782700000)\n  object space 258048K, 0% used\n"
+            + " Metaspace       used 8896K, committed 9088K, reserved 1114112K\n";
+    assertEquals(319457, ServerProbe.parseHeapUsedKb(info));
+  }
+
+  @Test
   void measuresThisVeryProcess() {
     ServerProbe self = new ServerProbe(ProcessHandle.current().pid());
     assertTrue(self.rssKb() > 0);
