@@ -63,6 +63,28 @@ public class CleanupMonitor {
         "messenger_rooms", "Chats with a joined connection on this node", subscriptions::rooms);
     long tick = config.monitorTick().toMillis();
     timers.createIntervalTimer(tick, tick, new TimerConfig("messenger-monitor", false));
+    String problem = heartbeatProblem(config.pingInterval(), config.idleTimeout());
+    if (problem != null) {
+      LOG.warning(problem);
+    }
+  }
+
+  /**
+   * Null when the heartbeat settings can work. A peer proves it is alive between two idle checks
+   * only through a ping (its pong) or, while it receives, through the writes completed by the next
+   * ping tick: with pings no more often than the idle timeout, healthy connections are closed as
+   * idle.
+   */
+  static String heartbeatProblem(Duration pingInterval, Duration idleTimeout) {
+    if (pingInterval.compareTo(idleTimeout) < 0) {
+      return null;
+    }
+    return "messenger.heartbeat.ping-interval-ms ("
+        + pingInterval.toMillis()
+        + ") is not below messenger.heartbeat.idle-timeout-ms ("
+        + idleTimeout.toMillis()
+        + "): connections that send nothing will be closed as idle; ping at most every third of"
+        + " the idle timeout";
   }
 
   /** The application is stopping: no tick after this one, and the one under way finishes first. */
