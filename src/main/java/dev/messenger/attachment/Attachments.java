@@ -1,5 +1,6 @@
 package dev.messenger.attachment;
 
+import dev.messenger.storage.DurableCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -14,6 +15,7 @@ public class Attachments {
   @PersistenceContext(unitName = "messenger")
   EntityManager em;
 
+  @DurableCommit
   public void add(AttachmentRecord record) {
     catalog().add(record);
   }
@@ -22,6 +24,7 @@ public class Attachments {
     return catalog().readableBy(userId, id);
   }
 
+  @DurableCommit
   public List<String> removeOrphans(long cutoff, int max) {
     return catalog().removeOrphans(cutoff, max);
   }

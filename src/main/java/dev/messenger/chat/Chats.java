@@ -1,6 +1,7 @@
 package dev.messenger.chat;
 
 import dev.messenger.config.MessengerConfig;
+import dev.messenger.storage.DurableCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -23,6 +24,7 @@ public class Chats {
 
   @Inject MessengerConfig config;
 
+  @DurableCommit
   public ChatStore.ChatView create(String creatorId, String name, List<String> memberIds) {
     return store().create(creatorId, name, memberIds);
   }

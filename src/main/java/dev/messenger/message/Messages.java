@@ -4,6 +4,7 @@ import dev.messenger.chat.ChatStore;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.ServerEvent;
+import dev.messenger.storage.DurableCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -33,24 +34,29 @@ public class Messages {
    * attachment...) is that item's outcome and wrote nothing, so the others still commit; any other
    * failure rolls the whole batch back.
    */
+  @DurableCommit
   public List<GroupCommit.Outcome<MessageStore.Sent>> sendAll(
       List<MessageStore.SendRequest> sends) {
     return store().sendAll(sends);
   }
 
+  @DurableCommit
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
     return store().edit(userId, cmd);
   }
 
+  @DurableCommit
   public ServerEvent.MessageDeleted delete(String userId, ClientEvent.DeleteMessage cmd) {
     return store().delete(userId, cmd);
   }
 
+  @DurableCommit
   public Optional<ServerEvent.ReactionAdded> addReaction(
       String userId, ClientEvent.AddReaction cmd) {
     return store().addReaction(userId, cmd);
   }
 
+  @DurableCommit
   public Optional<ServerEvent.ReactionRemoved> removeReaction(
       String userId, ClientEvent.RemoveReaction cmd) {
     return store().removeReaction(userId, cmd);
