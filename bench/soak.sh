@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak: a moderate fan-out load for a long time (default 10 minutes) against the product, sampling the
 # server every SAMPLE seconds: heap used right after a full GC (jcmd GC.run + GC.heap_info), RSS, and the
-# messenger_connections gauge; then AFTER seconds with every client gone. Not part of CI.
+# messenger_connections and messenger_db_h2_chunks gauges; then AFTER seconds with every client gone. Not part of CI.
 #
 #   bench/soak.sh                        # 500 users in chats of 10, 0.2 msg/s each, 600 s
 #   USERS=1000 RATE=0.1 DURATION=1800 bench/soak.sh
@@ -35,10 +35,14 @@ done
 SERVER_PID=$(cat "$OUT/server.pid")
 START=$(date +%s)
 
-connections() {
+# A gauge of the product's /metrics ("?" when it cannot be read).
+gauge() {
   curl -sf "http://127.0.0.1:$PORT/metrics?scope=application" |
-    awk '/^messenger_connections[{ ]/ { v = $NF } END { print (v == "" ? "?" : v) }'
+    awk -v name="$1" '$1 ~ "^" name "([{]|$)" { v = $NF } END { print (v == "" ? "?" : v) }'
 }
+connections() { gauge messenger_connections; }
+# Chunks of the embedded H2 store: level under a steady load while H2 compacts (README, "db.url").
+h2_chunks() { gauge messenger_db_h2_chunks; }
 heap_after_gc_mb() {
   jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || { echo "?"; return; }
   # "garbage-first heap   total 524288K, used 61234K" (G1) or "used NNNK" in the first heap line
@@ -46,9 +50,9 @@ heap_after_gc_mb() {
 }
 rss_mb() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?"; }
 
-echo "seconds,heap_after_gc_mb,rss_mb,connections" >"$CSV"
+echo "seconds,heap_after_gc_mb,rss_mb,connections,h2_chunks" >"$CSV"
 while kill -0 "$RUN_PID" 2>/dev/null && kill -0 "$SERVER_PID" 2>/dev/null; do
-  line="$(($(date +%s) - START)),$(heap_after_gc_mb),$(rss_mb),$(connections)"
+  line="$(($(date +%s) - START)),$(heap_after_gc_mb),$(rss_mb),$(connections),$(h2_chunks)"
   echo "$line" >>"$CSV"
   echo "$line"
   sleep "$SAMPLE"

@@ -40,6 +40,17 @@ public class Messages {
     return store().sendAll(sends);
   }
 
+  /**
+   * {@link #sendAll} without looking tempIds up ({@link MessageStore#sendAll(List, boolean)}).
+   *
+   * @throws SendRows.UniqueKeyTaken when a tempId was stored before: the batch was rolled back
+   */
+  @DurableCommit
+  public List<GroupCommit.Outcome<MessageStore.Sent>> sendAllNew(
+      List<MessageStore.SendRequest> sends) {
+    return store().sendAll(sends, false);
+  }
+
   @DurableCommit
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
     return store().edit(userId, cmd);

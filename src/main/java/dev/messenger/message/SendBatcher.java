@@ -7,6 +7,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -35,12 +36,30 @@ public class SendBatcher {
             config.sendMaxQueued(),
             config.sendCommitLingerMicros(),
             executor,
-            messages::sendAll);
+            batch -> write(messages, batch));
     // How close the node is to refusing sends with OVERLOADED (messenger.send.max-queued).
     metrics.gauge(
         "messenger_send_queued",
         "Sends waiting for their group commit on this node",
         commits::queued);
+  }
+
+  /**
+   * One transaction for a batch when none of its tempIds was stored before, as is nearly always so;
+   * two when one was (the first rolled back by the unique index). A batch of one looks its tempId
+   * up at once: it is what GroupCommit retries item by item after a failure, and all a quiet node
+   * writes.
+   */
+  static List<GroupCommit.Outcome<MessageStore.Sent>> write(
+      Messages messages, List<MessageStore.SendRequest> batch) {
+    if (batch.size() > 1) {
+      try {
+        return messages.sendAllNew(batch);
+      } catch (SendRows.UniqueKeyTaken resent) {
+        // Rolled back; again, looking every tempId up.
+      }
+    }
+    return messages.sendAll(batch);
   }
 
   /**

@@ -137,6 +137,9 @@ final class SendRows implements AutoCloseable {
   /**
    * Sends the queued messages now: rows that reference them (attachment links, written through JPA)
    * may follow.
+   *
+   * @throws UniqueKeyTaken when the unique index refused a message: a tempId stored before, when
+   *     the batch did not look its tempIds up; the transaction must be rolled back
    */
   void flushMessages() {
     try {
@@ -145,8 +148,37 @@ final class SendRows implements AutoCloseable {
         queuedMessages = 0;
       }
     } catch (SQLException e) {
+      if (isUniqueViolation(e)) {
+        throw new UniqueKeyTaken(e);
+      }
       throw failed("insert messages", e);
     }
+  }
+
+  /** A message the unique indexes refused; nothing of the batch may be kept. */
+  static final class UniqueKeyTaken extends PersistenceException {
+    private static final long serialVersionUID = 1L;
+
+    UniqueKeyTaken(SQLException cause) {
+      super("send path: a message was refused by a unique index", cause);
+    }
+  }
+
+  /**
+   * SQLState 23505 (unique violation, on H2 and PostgreSQL) anywhere in the chain: a failed batch
+   * reports the statement's own error as the next exception or the cause.
+   */
+  static boolean isUniqueViolation(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      for (SQLException s = t instanceof SQLException q ? q : null;
+          s != null;
+          s = s.getNextException()) {
+        if ("23505".equals(s.getSQLState())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Sends everything queued. */

@@ -302,6 +302,48 @@ class MessageStoreTest {
   }
 
   @OnEachDatabase
+  void withoutLookupsAStoredTempIdIsRefusedByTheUniqueIndexAndTheBatchKeepsNothing(
+      TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    send(alice, "before", "t0");
+    List<MessageStore.SendRequest> batch =
+        List.of(
+            new MessageStore.SendRequest(bob, text(chatId, "b1", "tb1"), true),
+            new MessageStore.SendRequest(alice, text(chatId, "before", "t0"), true));
+
+    assertThrows(SendRows.UniqueKeyTaken.class, () -> store(st -> st.sendAll(batch, false)));
+
+    assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
+    assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    // Written again with lookups, as the send path does next: Bob's is new, Alice's the original.
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = store(st -> st.sendAll(batch, true));
+    assertFalse(outcomes.get(0).value().duplicate());
+    assertTrue(outcomes.get(1).value().duplicate());
+    assertEquals(1L, outcomes.get(1).value().ack().seq());
+  }
+
+  @OnEachDatabase
+  void withoutLookupsATempIdRepeatedWithinTheBatchIsStillOneMessage(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
+        store(
+            st ->
+                st.sendAll(
+                    List.of(
+                        new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), true),
+                        new MessageStore.SendRequest(bob, text(chatId, "b1", "ta1"), true),
+                        new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), true)),
+                    false));
+
+    assertFalse(outcomes.get(0).value().duplicate());
+    assertFalse(outcomes.get(1).value().duplicate(), "the same tempId from another sender");
+    assertTrue(outcomes.get(2).value().duplicate());
+    assertEquals(
+        outcomes.get(0).value().ack().messageId(), outcomes.get(2).value().ack().messageId());
+    assertEquals(2, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
+  }
+
+  @OnEachDatabase
   void aProvenMemberIsNotCheckedAgainButAnUnprovenOneIs(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);
     String stranger = "stranger-" + UUID.randomUUID();
