@@ -45,6 +45,11 @@ public class DatabaseStartup {
         "Chunks in the embedded H2 store, each with metadata on the heap; levels off while H2"
             + " compacts (0 on PostgreSQL)",
         checkpoint::storeChunks);
+    metrics.gauge(
+        "messenger_db_h2_checkpoints",
+        "Times the gateway wrote the H2 store out after an acknowledged commit, since start (0 on"
+            + " PostgreSQL)",
+        checkpoint::issued);
     ensureMigrated();
   }
 

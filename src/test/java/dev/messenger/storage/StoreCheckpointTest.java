@@ -40,6 +40,7 @@ class StoreCheckpointTest {
       assertEquals(0, rowsInCrashCopy("before"), "committed but not written: the delay holds it");
       checkpoint.afterCommit();
       assertEquals(1, rowsInCrashCopy("after"));
+      assertEquals(2, checkpoint.issued());
     }
   }
 
@@ -69,6 +70,7 @@ class StoreCheckpointTest {
     checkpoint.afterCommit();
 
     assertEquals(1, connections.get(), "asks once which database it is, then does nothing");
+    assertEquals(0, checkpoint.issued());
   }
 
   @Test
