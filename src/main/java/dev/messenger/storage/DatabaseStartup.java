@@ -72,6 +72,10 @@ public class DatabaseStartup {
         int applied = new SchemaMigrator(dataSource).migrate();
         migrated = true;
         LOG.info(() -> "Database schema up to date (" + applied + " migrations applied now)");
+        String problem = checkpoint.settingsProblem();
+        if (problem != null) {
+          LOG.warning(problem);
+        }
       }
     } catch (RuntimeException e) {
       // Flyway and the pool report an unreachable database as runtime exceptions; the timer

@@ -3,6 +3,7 @@ package dev.messenger.storage;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,11 +46,8 @@ public class StoreCheckpoint {
       return;
     }
     try (Connection connection = dataSource.getConnection()) {
-      if (h2 == null) {
-        h2 = isH2(connection.getMetaData().getDatabaseProductName());
-        if (!h2) {
-          return;
-        }
+      if (!isH2(connection)) {
+        return;
       }
       try (Statement statement = connection.createStatement()) {
         statement.execute("CHECKPOINT");
@@ -76,27 +74,60 @@ public class StoreCheckpoint {
    * compacting ({@code WRITE_DELAY=0}).
    */
   public long storeChunks() {
-    if (Boolean.FALSE.equals(h2)) {
-      return 0;
+    String chunks = h2Setting("info.CHUNK_COUNT");
+    if (chunks == null) {
+      return Boolean.FALSE.equals(h2) ? 0 : -1;
     }
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      if (!isH2(connection.getMetaData().getDatabaseProductName())) {
-        h2 = false;
-        return 0;
-      }
-      try (ResultSet chunks =
-          statement.executeQuery(
-              "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
-                  + " WHERE SETTING_NAME = 'info.CHUNK_COUNT'")) {
-        return chunks.next() ? Long.parseLong(chunks.getString(1)) : -1;
-      }
-    } catch (SQLException | NumberFormatException e) {
+    try {
+      return Long.parseLong(chunks);
+    } catch (NumberFormatException e) {
       return -1;
     }
   }
 
-  static boolean isH2(String databaseProductName) {
-    return "H2".equalsIgnoreCase(databaseProductName);
+  /**
+   * Null when the store's settings let H2 compact. An H2 URL written for earlier versions of the
+   * gateway says {@code WRITE_DELAY=0} (it was the way to durability then): every commit would
+   * leave its metadata on the heap.
+   */
+  public String settingsProblem() {
+    if (!"0".equals(h2Setting("WRITE_DELAY"))) {
+      return null;
+    }
+    return "The H2 URL sets WRITE_DELAY=0: H2 then never compacts, and every commit leaves about 250"
+        + " bytes on the heap for good. Set WRITE_DELAY=500 (the default URL's); the gateway writes"
+        + " acknowledged commits out itself.";
+  }
+
+  /** A row of H2's INFORMATION_SCHEMA.SETTINGS; null on another database or when unreadable. */
+  private String h2Setting(String name) {
+    if (Boolean.FALSE.equals(h2)) {
+      return null;
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      if (!isH2(connection)) {
+        return null;
+      }
+      try (PreparedStatement query =
+          connection.prepareStatement(
+              "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+        query.setString(1, name);
+        try (ResultSet row = query.executeQuery()) {
+          return row.next() ? row.getString(1) : null;
+        }
+      }
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  /** Asks the driver once; every later call knows. */
+  private boolean isH2(Connection connection) throws SQLException {
+    Boolean known = h2;
+    if (known == null) {
+      known = "H2".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+      h2 = known;
+    }
+    return known;
   }
 }

@@ -1,6 +1,7 @@
 package dev.messenger.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,9 @@ class StoreCheckpointTest {
     checkpoint.afterCommit();
     checkpoint.afterCommit();
 
+    assertEquals(0, checkpoint.storeChunks());
+    assertNull(checkpoint.settingsProblem());
+
     assertEquals(1, connections.get(), "asks once which database it is, then does nothing");
     assertEquals(0, checkpoint.issued());
   }
@@ -119,13 +123,18 @@ class StoreCheckpointTest {
         checkpoint.afterCommit();
       }
       Thread.sleep(500); // one more pass of the background thread, if there is one
-      try (ResultSet r =
-          s.executeQuery(
-              "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
-                  + " WHERE SETTING_NAME = 'info.CHUNK_COUNT'")) {
-        r.next();
-        return Long.parseLong(r.getString(1));
-      }
+      return checkpoint.storeChunks();
+    }
+  }
+
+  @Test
+  void aUrlThatStopsCompactionIsNamedAtStart() throws Exception {
+    try (Connection open = h2("old", "WRITE_DELAY=0").getConnection()) {
+      String problem = checkpointOn(h2("old", "")).settingsProblem();
+      assertTrue(problem != null && problem.contains("WRITE_DELAY=0"), problem);
+    }
+    try (Connection open = h2("current", "WRITE_DELAY=500").getConnection()) {
+      assertNull(checkpointOn(h2("current", "")).settingsProblem());
     }
   }
 
