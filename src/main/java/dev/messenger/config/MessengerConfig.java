@@ -266,7 +266,7 @@ public class MessengerConfig {
     return sendMaxQueued;
   }
 
-  /** How long an idle group-commit writer waits for more sends before it commits. */
+  /** How long a group-commit batch that is not full waits for more sends, from its oldest. */
   public long sendCommitLingerMicros() {
     return sendCommitLingerMicros;
   }

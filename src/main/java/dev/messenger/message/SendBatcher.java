@@ -36,7 +36,10 @@ public class SendBatcher {
             config.sendMaxQueued(),
             config.sendCommitLingerMicros(),
             executor,
-            batch -> write(messages, batch));
+            batch -> {
+              metrics.sendCommitted();
+              return write(messages, batch);
+            });
     // How close the node is to refusing sends with OVERLOADED (messenger.send.max-queued).
     metrics.gauge(
         "messenger_send_queued",

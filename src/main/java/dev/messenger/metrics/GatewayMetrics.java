@@ -30,11 +30,20 @@ public class GatewayMetrics {
   private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
   private Counter messagesStored;
+  private Counter sendCommits;
 
   /** Registered at start so a scrape shows 0 rather than nothing before the first message. */
   @PostConstruct
   void registerCounters() {
     messagesStored = registry.counter("messenger_messages_stored");
+    sendCommits =
+        registry.counter(
+            Metadata.builder()
+                .withName("messenger_send_commits")
+                .withDescription(
+                    "Transactions that wrote a batch of send_message (messages_stored over this is"
+                        + " the mean batch: the larger, the cheaper each message's commit)")
+                .build());
   }
 
   public void gauge(String name, String description, Supplier<Number> value) {
@@ -81,6 +90,11 @@ public class GatewayMetrics {
   /** Messages accepted (send_message committed), for the monitor's messages-per-minute figure. */
   public void messageStored() {
     messagesStored.inc();
+  }
+
+  /** One group commit of sends tried (a batch, or one item of a failed batch). */
+  public void sendCommitted() {
+    sendCommits.inc();
   }
 
   public long messagesStored() {

@@ -17,6 +17,7 @@ class MetricsAndHealthIT extends GatewayIT {
     try (WsClient aliceClient = joined(alice, chat);
         WsClient bobClient = joined(bob, chat)) {
       double checkpointsBefore = metric("messenger_db_h2_checkpoints");
+      double commitsBefore = metric("messenger_send_commits_total");
       aliceClient.send("send_message", text(chat, "counted", "t-1"));
       aliceClient.expect("message_sent");
       if (metric("messenger_db_h2_chunks") > 0) {
@@ -35,6 +36,10 @@ class MetricsAndHealthIT extends GatewayIT {
       assertEquals(1, metric("messenger_rooms"));
       // The send was acknowledged, so it left the group-commit queue.
       assertEquals(0, metric("messenger_send_queued"));
+      assertTrue(metric("messenger_send_commits_total") > commitsBefore, "no group commit counted");
+      assertTrue(
+          metric("messenger_send_commits_total") <= metric("messenger_messages_stored_total"),
+          "a commit writes at least one message");
       assertTrue(metric("messenger_events_total", "event=send_message") >= 1);
       assertTrue(metric("messenger_events_total", "event=join_chat") >= 2);
       assertTrue(metric("messenger_errors_total", "code=BAD_REQUEST") >= 1);

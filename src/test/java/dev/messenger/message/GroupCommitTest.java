@@ -222,6 +222,21 @@ class GroupCommitTest {
   }
 
   @Test
+  void aBusyWriterStillLingersSoThatABatchIsNotCutBeforeItsOldestItemWaited() throws Exception {
+    HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
+    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 10, 100, 1_000_000, pool, writer);
+    submit(commits, "c", 0);
+    await(writer.started); // the writer is busy (its first batch waited its second)
+    submit(commits, "c", 1);
+    writer.release.countDown();
+    Thread.sleep(100);
+    // Item 1 has waited well under the linger: without it, 1 would have gone alone at the release.
+    submit(commits, "c", 2);
+    awaitCompleted(3);
+    assertEquals(List.of(List.of(0), List.of(1, 2)), List.copyOf(writer.batches));
+  }
+
+  @Test
   void everyItemIsWrittenOnceAndEachKeyCompletesInWriteOrder() throws Exception {
     List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commits =

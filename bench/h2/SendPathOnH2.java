@@ -1,0 +1,75 @@
+import java.lang.management.*;
+import java.nio.file.*;
+import java.sql.*;
+import java.util.*;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The send path's writes on H2 alone, without the server: per commit, for each chat of the batch
+ * (in id order) SELECT ... FOR UPDATE, the messages as one JDBC batch, one UPDATE chats; then
+ * commit and CHECKPOINT, as the gateway does before message_sent. Schema from the product's own
+ * migrations. Reports CPU per message (this thread, and all threads: H2 serialises pages on its own
+ * thread), bytes written per message, chunks and live pages. A third of the batches warm up first.
+ *
+ * <p>Run from the repository root (the H2 jar from the local Maven repository):
+ *
+ * <pre>
+ * java -cp ~/.m2/repository/com/h2database/h2/2.3.232/h2-2.3.232.jar bench/h2/SendPathOnH2.java \
+ *     "" 500 10000 10     # URL settings to append, chats, batches, messages per commit
+ * </pre>
+ *
+ * The database is target/send-path-on-h2 (deleted first).
+ */
+public class SendPathOnH2 {
+  public static void main(String[] a) throws Exception {
+    String suffix = a[0]; int chats = Integer.parseInt(a[1]); int batches = Integer.parseInt(a[2]); int bs = Integer.parseInt(a[3]);
+    Files.createDirectories(Path.of("target"));
+    for (String f : new String[]{"target/send-path-on-h2.mv.db", "target/send-path-on-h2.trace.db"}) Files.deleteIfExists(Path.of(f));
+    try (Connection c = DriverManager.getConnection("jdbc:h2:./target/send-path-on-h2;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=500" + suffix, "sa", "")) {
+      Statement s = c.createStatement();
+      for (String v : new String[]{"V1__messenger_schema.sql","V2__attachments.sql","V3__messages_written_once.sql","V4__messages_without_chat_foreign_key.sql"}) {
+        String sql = Files.readString(Path.of("src/main/resources/db/migration/" + v));
+        for (String st : sql.replaceAll("--[^\n]*", "").split(";")) if (!st.isBlank()) s.execute(st);
+      }
+      List<String> ids = new ArrayList<>();
+      PreparedStatement ic = c.prepareStatement("INSERT INTO chats (id, name, created_by, created_at) VALUES (?, 'c', 'u', 0)");
+      for (int i = 0; i < chats; i++) { String id = UUID.randomUUID().toString(); ids.add(id); ic.setString(1, id); ic.executeUpdate(); }
+      c.setAutoCommit(false);
+      PreparedStatement lock = c.prepareStatement("SELECT last_seq FROM chats WHERE id = ? FOR UPDATE");
+      PreparedStatement ins = c.prepareStatement("INSERT INTO messages (id, chat_id, sender_id, content, message_type, attachments, temp_id, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      PreparedStatement upd = c.prepareStatement("UPDATE chats SET last_seq = ? WHERE id = ?");
+      Statement cp = c.createStatement();
+      ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+      long tid = 0;
+      int warm = batches / 3;
+      long cpu0 = 0, bytes0 = 0, t0 = 0; ThreadLocalRandom r = ThreadLocalRandom.current();
+      long totalCpuAll0 = 0;
+      for (int b = 0; b < batches; b++) {
+        if (b == warm) { cpu0 = tm.getCurrentThreadCpuTime(); bytes0 = info(c, "info.FILE_WRITE_BYTES"); t0 = System.nanoTime(); totalCpuAll0 = allCpu(tm); }
+        TreeMap<String, Integer> byChat = new TreeMap<>();
+        for (int i = 0; i < bs; i++) byChat.merge(ids.get(r.nextInt(chats)), 1, Integer::sum);
+        for (var e : byChat.entrySet()) {
+          lock.setString(1, e.getKey()); ResultSet rs = lock.executeQuery(); rs.next(); long seq = rs.getLong(1);
+          for (int k = 0; k < e.getValue(); k++) {
+            seq++; tid++;
+            long most = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextInt() & 0x0FFF);
+            ins.setString(1, new UUID(most, r.nextLong() | 0x8000000000000000L).toString());
+            ins.setString(2, e.getKey()); ins.setString(3, "user-" + r.nextInt(5000)); ins.setString(4, "x".repeat(32));
+            ins.setString(5, "TEXT"); ins.setString(6, null); ins.setString(7, "t-" + tid); ins.setLong(8, System.currentTimeMillis()); ins.setLong(9, seq);
+            ins.addBatch();
+          }
+          upd.setLong(1, seq); upd.setString(2, e.getKey()); upd.addBatch();
+        }
+        ins.executeBatch(); upd.executeBatch(); c.commit(); cp.execute("CHECKPOINT");
+      }
+      long n = (long) (batches - warm) * bs;
+      long cpu = tm.getCurrentThreadCpuTime() - cpu0; long all = allCpu(tm) - totalCpuAll0;
+      System.out.printf("%s chats=%d bs=%d msgs=%d: this-thread %.1f us/msg, all-threads %.1f us/msg, wall %.1f us/msg, written %.0f bytes/msg, chunks %d pages %d%n",
+          suffix, chats, bs, n, cpu / 1e3 / n, all / 1e3 / n, (System.nanoTime() - t0) / 1e3 / n, (info(c, "info.FILE_WRITE_BYTES") - bytes0) / (double) n, info(c, "info.CHUNK_COUNT"), info(c, "info.PAGE_COUNT_LIVE"));
+    }
+  }
+  static long allCpu(ThreadMXBean tm) { long t = 0; for (long id : tm.getAllThreadIds()) { long v = tm.getThreadCpuTime(id); if (v > 0) t += v; } return t; }
+  static long info(Connection c, String k) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) { p.setString(1, k); ResultSet rs = p.executeQuery(); rs.next(); return Long.parseLong(rs.getString(1)); }
+  }
+}
