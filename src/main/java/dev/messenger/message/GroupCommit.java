@@ -28,11 +28,11 @@ import java.util.logging.Logger;
  * arriving meanwhile share the commit (Kafka's {@code linger.ms}, PostgreSQL's {@code
  * commit_delay}). Waiting only when the writer was idle is not enough: under steady load the writer
  * is never idle, each commit takes the few items that arrived during the last one, and batches stay
- * small exactly when the commit cost matters (at 1,000 sends/s on H2 this rule cut the server's CPU
- * by a fifth: bench/README.md). The linger is the most an item waits for company; a writer that is
- * behind (its oldest item older than that) never waits. A full batch does not wait while the writer
- * runs; an idle writer's timer is not cut short by one (at 256 per batch and 5 ms, that would take
- * 50,000 sends/s).
+ * small exactly when the commit cost matters (at 1,000 sends/s on H2 this rule made a third fewer
+ * commits and steadied the tail: bench/README.md). The linger is the most an item waits for
+ * company; a writer that is behind (its oldest item older than that) never waits. A full batch does
+ * not wait while the writer runs; an idle writer's timer is not cut short by one (at 256 per batch
+ * and 5 ms, that would take 50,000 sends/s).
  *
  * <p>Items are spread over shards by a key (the chat), so chats proceed in parallel and each chat's
  * items are written in arrival order. No lock is held across I/O: a shard's monitor guards only its
