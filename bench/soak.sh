@@ -35,9 +35,10 @@ done
 SERVER_PID=$(cat "$OUT/server.pid")
 START=$(date +%s)
 
-# A gauge of the product's /metrics ("?" when it cannot be read).
+# A gauge of the product's /metrics ("?" when it cannot be read: the server may stop between the loop's
+# check and the sample, and a failed sample must not end the script before its verdict).
 gauge() {
-  curl -sf "http://127.0.0.1:$PORT/metrics?scope=application" |
+  { curl -sf "http://127.0.0.1:$PORT/metrics?scope=application" || true; } |
     awk -v name="$1" '$1 ~ "^" name "([{]|$)" { v = $NF } END { print (v == "" ? "?" : v) }'
 }
 connections() { gauge messenger_connections; }
@@ -46,7 +47,7 @@ h2_chunks() { gauge messenger_db_h2_chunks; }
 heap_after_gc_mb() {
   jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || { echo "?"; return; }
   # "garbage-first heap   total 524288K, used 61234K" (G1) or "used NNNK" in the first heap line
-  jcmd "$SERVER_PID" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print int(v / 1024); exit } }'
+  { jcmd "$SERVER_PID" GC.heap_info 2>/dev/null || true; } | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print int(v / 1024); exit } }'
 }
 rss_mb() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?"; }
 
