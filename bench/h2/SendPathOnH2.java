@@ -18,17 +18,31 @@ import java.util.concurrent.ThreadLocalRandom;
  *     "" 500 10000 10     # URL settings to append, chats, batches, messages per commit
  * </pre>
  *
- * The database is target/send-path-on-h2 (deleted first).
+ * The database is target/send-path-on-h2 (deleted first). Written as one source file so that it runs
+ * with the H2 jar alone: it applies the migrations with a plain statement splitter instead of Flyway,
+ * and makes time-ordered ids as {@code dev.messenger.storage.RowIds} does instead of calling it.
  */
 public class SendPathOnH2 {
   public static void main(String[] a) throws Exception {
+    if (a.length != 4) {
+      System.err.println("usage: SendPathOnH2 <H2 URL settings, e.g. \"\" or \";CACHE_SIZE=65536\"> <chats> <batches> <messages per commit>");
+      System.exit(2);
+    }
     String suffix = a[0]; int chats = Integer.parseInt(a[1]); int batches = Integer.parseInt(a[2]); int bs = Integer.parseInt(a[3]);
     Files.createDirectories(Path.of("target"));
     for (String f : new String[]{"target/send-path-on-h2.mv.db", "target/send-path-on-h2.trace.db"}) Files.deleteIfExists(Path.of(f));
     try (Connection c = DriverManager.getConnection("jdbc:h2:./target/send-path-on-h2;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=500" + suffix, "sa", "")) {
       Statement s = c.createStatement();
-      for (String v : new String[]{"V1__messenger_schema.sql","V2__attachments.sql","V3__messages_written_once.sql","V4__messages_without_chat_foreign_key.sql"}) {
-        String sql = Files.readString(Path.of("src/main/resources/db/migration/" + v));
+      // Every migration, in version order (V1__..., V2__...), as Flyway would apply them.
+      List<Path> migrations;
+      try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+        migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+            .sorted(Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString().replaceAll("^V(\\d+)__.*", "$1"))))
+            .toList();
+      }
+      if (migrations.isEmpty()) throw new IllegalStateException("no migrations: run from the repository root");
+      for (Path v : migrations) {
+        String sql = Files.readString(v);
         for (String st : sql.replaceAll("--[^\n]*", "").split(";")) if (!st.isBlank()) s.execute(st);
       }
       List<String> ids = new ArrayList<>();

@@ -41,7 +41,7 @@ public class GatewayMetrics {
             Metadata.builder()
                 .withName("messenger_send_commits")
                 .withDescription(
-                    "Transactions that wrote a batch of send_message (messages_stored over this is"
+                    "Batches of send_message written by group commit (messages_stored over this is"
                         + " the mean batch: the larger, the cheaper each message's commit)")
                 .build());
   }
@@ -92,7 +92,10 @@ public class GatewayMetrics {
     messagesStored.inc();
   }
 
-  /** One group commit of sends tried (a batch, or one item of a failed batch). */
+  /**
+   * One batch of sends handed to the writer (a whole batch, or one item of a failed batch retried
+   * alone); a batch whose tempId was resent takes a second transaction, not counted again.
+   */
   public void sendCommitted() {
     sendCommits.inc();
   }
