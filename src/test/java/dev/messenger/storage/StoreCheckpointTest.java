@@ -102,7 +102,9 @@ class StoreCheckpointTest {
     long kept = chunksAfter(commits, "WRITE_DELAY=0;RETENTION_TIME=0", "kept");
     System.out.println("chunks after " + commits + " commits: " + compacted + " / " + kept);
     assertTrue(kept > commits / 2, "without the background thread chunks accumulate: " + kept);
-    assertTrue(compacted < commits / 10, "compacted to " + compacted + " chunks, kept: " + kept);
+    // How far the thread gets depends on the CPU it is given (121 idle, 171-183 with the cores
+    // busy, for the 1,500 commits here); a count that tracked the commits would be near 1,500.
+    assertTrue(compacted < commits / 4, "compacted to " + compacted + " chunks, kept: " + kept);
   }
 
   private long chunksAfter(int commits, String settings, String name) throws Exception {
