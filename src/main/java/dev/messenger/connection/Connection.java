@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +26,12 @@ import java.util.logging.Logger;
  * at a time, so any thread can send without blocking on a slow peer and without holding a lock
  * across I/O; the queue is bounded in bytes (a peer that stops reading is closed, not buffered
  * without end).
+ *
+ * <p>The two writes the container only offers as blocking calls, the ping and the close, run on the
+ * {@code blocking} executor and never on the caller's thread: the callers are the monitor's one
+ * timer (one peer that does not read would stall every heartbeat of the node) and the fan-out
+ * (closing a slow consumer, which by definition does not read, would stall a sender). Open Liberty
+ * writes both synchronously, even through the asynchronous remote.
  */
 public final class Connection {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -39,11 +47,13 @@ public final class Connection {
   private final String userId;
   private final Session session;
   private final long maxQueuedBytes;
+  private final Executor blocking;
   private final Map<String, ChatSubscription> chats = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Object> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writing = new AtomicBoolean();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean closeWritten;
   private final AtomicReference<CloseReason> closingAfterWrites = new AtomicReference<>();
   private final AtomicInteger handling = new AtomicInteger();
   private volatile boolean draining;
@@ -54,12 +64,22 @@ public final class Connection {
   private long writesCompletedAtLastPing;
   private long tokenExpiresAtMillis = Long.MAX_VALUE;
 
-  public Connection(String userId, Session session, long maxQueuedBytes, long nowNanos) {
+  /**
+   * @param blocking runs the blocking ping and close writes; a refused task runs on the caller
+   */
+  public Connection(
+      String userId, Session session, long maxQueuedBytes, long nowNanos, Executor blocking) {
     this.id = session.getId();
     this.userId = userId;
     this.session = session;
     this.maxQueuedBytes = maxQueuedBytes;
     this.lastSeenNanos = nowNanos;
+    this.blocking = blocking;
+  }
+
+  /** For tests: the blocking writes run on the caller. */
+  Connection(String userId, Session session, long maxQueuedBytes, long nowNanos) {
+    this(userId, session, maxQueuedBytes, nowNanos, Runnable::run);
   }
 
   public String id() {
@@ -263,7 +283,7 @@ public final class Connection {
       return;
     }
     outbound.add(PING);
-    drain();
+    offload(this::drain);
   }
 
   private void drain() {
@@ -361,17 +381,40 @@ public final class Connection {
     return closed.get();
   }
 
-  /** Closes the socket; safe to call more than once and from any thread. */
+  /** True once the container has returned from the close this side asked for. */
+  public boolean closeWritten() {
+    return closeWritten;
+  }
+
+  /**
+   * Closes the socket without waiting for the close frame's write; safe to call more than once and
+   * from any thread. {@link #isClosed()} is true from the moment it returns.
+   */
   public void close(CloseReason.CloseCode code, String reason) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     outbound.clear();
     queuedBytes.set(0);
+    CloseReason closing = new CloseReason(code, reason);
+    offload(
+        () -> {
+          try {
+            session.close(closing);
+          } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "close failed on " + id, e);
+          } finally {
+            closeWritten = true;
+          }
+        });
+  }
+
+  private void offload(Runnable write) {
     try {
-      session.close(new CloseReason(code, reason));
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.FINE, "close failed on " + id, e);
+      blocking.execute(write);
+    } catch (RejectedExecutionException e) {
+      // The application is stopping and its executor takes no more work: the socket still goes.
+      write.run();
     }
   }
 }

@@ -5,11 +5,14 @@ import dev.messenger.connection.ConnectionLimits.Admission;
 import dev.messenger.metrics.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorDefinition;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -31,12 +34,24 @@ import java.util.logging.Logger;
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@ManagedExecutorDefinition(name = ConnectionRegistry.BLOCKING_WRITES, maxAsync = 16)
 // No transaction: nothing here touches a transactional resource, and a JTA begin/commit on every
 // call was container overhead on every frame (fan-out profile).
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ConnectionRegistry {
+  static final String BLOCKING_WRITES = "java:app/concurrent/messengerBlockingWrites";
+
   @Inject MessengerConfig config;
   @Inject GatewayMetrics metrics;
+
+  /**
+   * Where connections write their pings and close frames (blocking calls in the containers). An
+   * executor of its own, with several threads on every server: Payara's default one runs its tasks
+   * on a single thread (no core threads, unbounded queue), where one peer that does not read would
+   * hold every other close.
+   */
+  @Resource(lookup = BLOCKING_WRITES)
+  ManagedExecutorService blockingWrites;
 
   private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
 
@@ -102,6 +117,9 @@ public class ConnectionRegistry {
       // A peer that does not read: its write never completes, so it is closed without waiting.
       c.close(SHUTTING_DOWN.getCloseCode(), SHUTTING_DOWN.getReasonPhrase());
     }
+    // The close frames are written on the executor; the application must not stop under them.
+    awaitAll(
+        all, Connection::closeWritten, CLOSE_WAIT, System::nanoTime, ConnectionRegistry::pause);
   }
 
   /**
@@ -174,7 +192,7 @@ public class ConnectionRegistry {
       return null;
     }
     Connection connection =
-        new Connection(userId, session, config.maxQueuedBytes(), System.nanoTime());
+        new Connection(userId, session, config.maxQueuedBytes(), System.nanoTime(), blockingWrites);
     connections.put(connection.id(), connection);
     return connection;
   }

@@ -20,6 +20,8 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
@@ -34,6 +36,9 @@ import java.util.logging.Logger;
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+// No transaction around a tick: the jobs that write (the attachment sweep) commit their own, as
+// they must before the files go, and a tick must never hold one open.
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class CleanupMonitor {
   private static final Logger LOG = Logger.getLogger(CleanupMonitor.class.getName());
 
@@ -92,11 +97,25 @@ public class CleanupMonitor {
   void stop() {
     try {
       if (!gate.close(STOP_WAIT)) {
-        LOG.warning("Stopping while a monitor tick is still running after " + STOP_WAIT);
+        LOG.warning(stuckTick(gate.running()));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** What a stop that cannot wait for the tick says: where the tick is, so the cause is named. */
+  static String stuckTick(Thread tick) {
+    StringBuilder why =
+        new StringBuilder("Stopping while a monitor tick is still running after ")
+            .append(STOP_WAIT);
+    if (tick != null) {
+      why.append("; ").append(tick.getName()).append(" is at:");
+      for (StackTraceElement frame : tick.getStackTrace()) {
+        why.append("\n\tat ").append(frame);
+      }
+    }
+    return why.toString();
   }
 
   @Timeout

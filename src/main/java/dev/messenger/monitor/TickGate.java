@@ -8,23 +8,28 @@ import java.time.Duration;
  * NoClassDefFoundError} half-way (seen on Payara during an undeploy).
  */
 final class TickGate {
-  private boolean running;
+  private Thread running;
   private boolean closed;
 
   /**
    * False when a tick is already running (a slow tick must not overlap the next) or after close.
    */
   synchronized boolean enter() {
-    if (running || closed) {
+    if (running != null || closed) {
       return false;
     }
-    running = true;
+    running = Thread.currentThread();
     return true;
   }
 
   synchronized void exit() {
-    running = false;
+    running = null;
     notifyAll();
+  }
+
+  /** The thread running the tick under way; null when none is. */
+  synchronized Thread running() {
+    return running;
   }
 
   /**
@@ -35,7 +40,7 @@ final class TickGate {
   synchronized boolean close(Duration limit) throws InterruptedException {
     closed = true;
     long deadline = System.nanoTime() + limit.toNanos();
-    while (running) {
+    while (running != null) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return false;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -254,6 +255,76 @@ class ConnectionTest {
       senders.shutdownNow();
       completer.shutdownNow();
     }
+  }
+
+  // ---- blocking writes leave the caller's thread
+
+  /** Holds the tasks handed to the connection's executor until the test runs them. */
+  private final Deque<Runnable> offloaded = new ArrayDeque<>();
+
+  private Connection offloading() {
+    return new Connection("alice", socket.session, PLENTY, 0, offloaded::add);
+  }
+
+  @Test
+  void theCloseFrameIsWrittenOnTheExecutorNotByTheCaller() {
+    Connection connection = offloading();
+
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "idle timeout");
+
+    assertTrue(connection.isClosed(), "closed for every caller from the moment close returns");
+    assertFalse(connection.closeWritten());
+    assertEquals(List.of(), socket.closes, "the caller (the monitor, a sender) did not write");
+    connection.send("dropped");
+    assertEquals(List.of(), socket.written);
+
+    offloaded.remove().run();
+    assertEquals(1, socket.closes.size());
+    assertEquals(1001, socket.closes.get(0).getCloseCode().getCode());
+    assertTrue(connection.closeWritten());
+    assertTrue(offloaded.isEmpty(), "one close frame, however often close is called");
+  }
+
+  @Test
+  void aSlowConsumerIsClosedWithoutTheSenderWriting() {
+    Connection connection = new Connection("alice", socket.session, 10, 0, offloaded::add);
+    connection.send("1234567890");
+
+    connection.send("x");
+
+    assertFalse(connection.isOpen());
+    assertEquals(List.of(), socket.closes, "the sender's thread did not block on the close");
+    offloaded.remove().run();
+    assertEquals(1013, socket.closes.get(0).getCloseCode().getCode());
+  }
+
+  @Test
+  void thePingIsWrittenOnTheExecutor() {
+    Connection connection = offloading();
+
+    connection.ping(1);
+
+    assertEquals(0, socket.pings.get());
+    offloaded.remove().run();
+    assertEquals(1, socket.pings.get());
+  }
+
+  @Test
+  void anExecutorThatRefusesWorkStillGetsTheSocketClosed() {
+    Connection connection =
+        new Connection(
+            "alice",
+            socket.session,
+            PLENTY,
+            0,
+            task -> {
+              throw new RejectedExecutionException("application stopping");
+            });
+
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "server shutting down");
+
+    assertEquals(1, socket.closes.size());
+    assertTrue(connection.closeWritten());
   }
 
   // ---- bounded queue
