@@ -283,7 +283,7 @@ public final class Connection {
       return;
     }
     outbound.add(PING);
-    offload(this::drain);
+    drain();
   }
 
   private void drain() {
@@ -304,9 +304,16 @@ public final class Connection {
         continue;
       }
       if (next == PING) {
-        sendPing();
-        writing.set(false);
-        continue;
+        // Whoever drains (the monitor, or a sender that came just after it queued the ping) hands
+        // the blocking ping over and keeps the writer flag until it is written: later frames wait
+        // behind it, in order, as they would behind a text write.
+        offload(
+            () -> {
+              sendPing();
+              writing.set(false);
+              drain();
+            });
+        return;
       }
       String frame = (String) next;
       Write write = new Write(frame.length());

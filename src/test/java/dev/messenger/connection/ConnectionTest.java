@@ -310,6 +310,20 @@ class ConnectionTest {
   }
 
   @Test
+  void aSendRightAfterThePingWasQueuedNeitherWritesThePingNorOvertakesIt() {
+    Connection connection = offloading();
+    connection.ping(1);
+
+    connection.send("a");
+
+    assertEquals(0, socket.pings.get(), "the sender's thread did not write the ping");
+    assertEquals(List.of(), socket.written, "the frame waits behind the ping");
+    offloaded.remove().run();
+    assertEquals(1, socket.pings.get());
+    assertEquals(List.of("a"), socket.written);
+  }
+
+  @Test
   void anExecutorThatRefusesWorkStillGetsTheSocketClosed() {
     Connection connection =
         new Connection(
