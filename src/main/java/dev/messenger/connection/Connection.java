@@ -176,6 +176,19 @@ public final class Connection {
     return closed.get() || !session.isOpen() || (handling.get() == 0 && queuedBytes.get() == 0);
   }
 
+  /**
+   * {@link #isQuiet() Quiet}, and the peer has sent nothing for {@code peerSilenceNanos}, so that a
+   * close now does not cross a frame the peer is still writing. Open Liberty closes the TCP
+   * connection as soon as its close frame is written, without waiting for the peer's; a frame that
+   * arrives after that is answered with a TCP reset, which can discard the close frame before the
+   * peer has read it (the peer sees 1006, not our code). A client that pipelines sends stops within
+   * a round trip once no acknowledgement comes, which is what a draining node does.
+   */
+  public boolean isQuiet(long nowNanos, long peerSilenceNanos) {
+    return isQuiet()
+        && (closed.get() || !session.isOpen() || nowNanos - lastSeenNanos >= peerSilenceNanos);
+  }
+
   // ---- chat subscriptions
   // -------------------------------------------------------------------------
 

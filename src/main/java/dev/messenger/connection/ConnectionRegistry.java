@@ -65,6 +65,14 @@ public class ConnectionRegistry {
    */
   static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
+  /**
+   * How long a peer must have sent nothing before the drain closes its socket (within the grace): a
+   * peer still writing when the close goes out can lose the close frame to a TCP reset ({@link
+   * Connection#isQuiet(long, long)}). Longer than the gap between a pipelining client's frames,
+   * short enough that a stop hardly notices it.
+   */
+  static final Duration PEER_SILENCE = Duration.ofMillis(200);
+
   private ConnectionLimits limits;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final AtomicBoolean shutDown = new AtomicBoolean();
@@ -123,13 +131,16 @@ public class ConnectionRegistry {
   }
 
   /**
-   * Waits until every connection {@link Connection#isQuiet() is quiet} or {@code grace} has passed.
+   * Waits until every connection {@link Connection#isQuiet(long, long) is quiet, its peer silent
+   * for} {@link #PEER_SILENCE}, or {@code grace} has passed.
    *
    * @return true when all went quiet in time
    */
   static boolean awaitQuiet(
       Collection<Connection> connections, Duration grace, LongSupplier nanoClock, Runnable pause) {
-    return awaitAll(connections, Connection::isQuiet, grace, nanoClock, pause);
+    long silence = PEER_SILENCE.toNanos();
+    return awaitAll(
+        connections, c -> c.isQuiet(nanoClock.getAsLong(), silence), grace, nanoClock, pause);
   }
 
   /**

@@ -76,19 +76,23 @@ public class MessengerEndpoint {
 
   @OnMessage
   public void text(String frame, Session session) throws IOException {
-    if (connection == null || !connection.beginEvent()) {
+    if (connection == null) {
+      return;
+    }
+    long start = System.nanoTime();
+    // Also while draining: the drain closes a socket once its peer has stopped writing.
+    connection.touch(start);
+    if (!connection.beginEvent()) {
       return; // draining: what was not acknowledged is resent by the client after reconnecting
     }
     try {
-      handle(frame, session);
+      handle(frame, session, start);
     } finally {
       connection.endEvent();
     }
   }
 
-  private void handle(String frame, Session session) throws IOException {
-    long start = System.nanoTime();
-    connection.touch(start);
+  private void handle(String frame, Session session, long start) throws IOException {
     if (FrameSize.exceeds(frame, config.maxFrameBytes())) {
       session.close(new CloseReason(CloseReason.CloseCodes.TOO_BIG, "frame too large"));
       return;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** The shutdown wait, on a controllable clock. */
 class ConnectionRegistryTest {
-  private final AtomicLong nanos = new AtomicLong(5_000);
+  // The connections below last heard from their peers at 0, long before the drain.
+  private final AtomicLong nanos = new AtomicLong(Duration.ofSeconds(10).toNanos());
   private final AtomicInteger pauses = new AtomicInteger();
 
   @Test
@@ -47,6 +48,31 @@ class ConnectionRegistryTest {
     stuck.send("never written");
     assertFalse(awaitQuiet(List.of(stuck), Duration.ofMillis(100), () -> {}));
     assertEquals(10, pauses.get()); // 10 ms per pause
+  }
+
+  @Test
+  void waitsUntilAPeerStillWritingHasStopped() {
+    Connection writing = new Connection("alice", new FakeSocket().session, 1_000, nanos.get());
+    AtomicInteger framesLeft = new AtomicInteger(5);
+    assertTrue(
+        awaitQuiet(
+            List.of(writing),
+            Duration.ofSeconds(2),
+            () -> {
+              if (framesLeft.getAndDecrement() > 0) {
+                writing.touch(nanos.get()); // a frame arrived during this pause
+              }
+            }));
+    // 5 pauses with a frame, then the peer silence of 200 ms at 10 ms per pause.
+    assertEquals(5 + 20, pauses.get());
+  }
+
+  @Test
+  void aPeerThatNeverStopsWritingIsClosedAtTheEndOfTheGrace() {
+    Connection writing = new Connection("alice", new FakeSocket().session, 1_000, nanos.get());
+    assertFalse(
+        awaitQuiet(List.of(writing), Duration.ofMillis(500), () -> writing.touch(nanos.get())));
+    assertEquals(50, pauses.get());
   }
 
   @Test

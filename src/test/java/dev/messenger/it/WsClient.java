@@ -43,6 +43,8 @@ public final class WsClient implements AutoCloseable {
 
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+  private volatile Throwable error;
+  private volatile long closedAtNanos;
   private Session session;
 
   private WsClient() {}
@@ -120,7 +122,13 @@ public final class WsClient implements AutoCloseable {
 
               @Override
               public void onClose(Session session, CloseReason reason) {
+                client.closedAtNanos = System.nanoTime();
                 client.closed.complete(reason);
+              }
+
+              @Override
+              public void onError(Session session, Throwable thr) {
+                client.error = thr;
               }
             },
             config,
@@ -171,6 +179,16 @@ public final class WsClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** What Tyrus reported through onError, if anything (why a close was abnormal). */
+  public Throwable error() {
+    return error;
+  }
+
+  /** When onClose ran ({@link System#nanoTime()}); 0 while open. */
+  public long closedAtNanos() {
+    return closedAtNanos;
   }
 
   /** The close reason once the connection has closed; null while it is open. */
