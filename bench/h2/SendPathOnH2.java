@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * The send path's writes on H2 alone, without the server: per commit, for each chat of the batch
  * (in id order) SELECT ... FOR UPDATE, the messages as one JDBC batch, one UPDATE chats; then
  * commit and CHECKPOINT, as the gateway does before message_sent. Schema from the product's own
- * migrations. Reports CPU per message (this thread, and all threads: H2 serialises pages on its own
+ * migrations (the SQL files, then V5's statements). Reports CPU per message (this thread, and all threads: H2 serialises pages on its own
  * thread), bytes written per message, chunks and live pages. A third of the batches warm up first.
  *
  * <p>Run from the repository root (the H2 jar from the local Maven repository):
@@ -45,12 +45,17 @@ public class SendPathOnH2 {
         String sql = Files.readString(v);
         for (String st : sql.replaceAll("--[^\n]*", "").split(";")) if (!st.isBlank()) s.execute(st);
       }
+      // V5 is a Java migration (dev.messenger.message.V5__Message_temp_keys); on an empty table it is
+      // this schema change. The keys are SHA-256 prefixes there, random longs here: as random in the index.
+      s.execute("ALTER TABLE messages ADD COLUMN temp_key BIGINT");
+      s.execute("CREATE UNIQUE INDEX uq_messages_temp_key ON messages (temp_key)");
+      s.execute("ALTER TABLE messages DROP CONSTRAINT uq_messages_temp_id");
       List<String> ids = new ArrayList<>();
       PreparedStatement ic = c.prepareStatement("INSERT INTO chats (id, name, created_by, created_at) VALUES (?, 'c', 'u', 0)");
       for (int i = 0; i < chats; i++) { String id = UUID.randomUUID().toString(); ids.add(id); ic.setString(1, id); ic.executeUpdate(); }
       c.setAutoCommit(false);
       PreparedStatement lock = c.prepareStatement("SELECT last_seq FROM chats WHERE id = ? FOR UPDATE");
-      PreparedStatement ins = c.prepareStatement("INSERT INTO messages (id, chat_id, sender_id, content, message_type, attachments, temp_id, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      PreparedStatement ins = c.prepareStatement("INSERT INTO messages (id, chat_id, sender_id, content, message_type, attachments, temp_id, created_at, seq, temp_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       PreparedStatement upd = c.prepareStatement("UPDATE chats SET last_seq = ? WHERE id = ?");
       Statement cp = c.createStatement();
       ThreadMXBean tm = ManagementFactory.getThreadMXBean();
@@ -69,7 +74,7 @@ public class SendPathOnH2 {
             long most = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextInt() & 0x0FFF);
             ins.setString(1, new UUID(most, r.nextLong() | 0x8000000000000000L).toString());
             ins.setString(2, e.getKey()); ins.setString(3, "user-" + r.nextInt(5000)); ins.setString(4, "x".repeat(32));
-            ins.setString(5, "TEXT"); ins.setString(6, null); ins.setString(7, "t-" + tid); ins.setLong(8, System.currentTimeMillis()); ins.setLong(9, seq);
+            ins.setString(5, "TEXT"); ins.setString(6, null); ins.setString(7, "t-" + tid); ins.setLong(10, r.nextLong()); ins.setLong(8, System.currentTimeMillis()); ins.setLong(9, seq);
             ins.addBatch();
           }
           upd.setLong(1, seq); upd.setString(2, e.getKey()); upd.addBatch();

@@ -23,7 +23,8 @@ import java.sql.Types;
 final class SendRows implements AutoCloseable {
   private final Connection connection;
   private PreparedStatement lockChat;
-  private PreparedStatement byTempId;
+  private PreparedStatement byTempKey;
+  private PreparedStatement byTempIdWithoutKey;
   private PreparedStatement insertMessage;
   private PreparedStatement setLastSeq;
   private int queuedMessages;
@@ -60,48 +61,82 @@ final class SendRows implements AutoCloseable {
     }
   }
 
-  /** The stored message with this sender's tempId in the chat, if any (unique index lookup). */
-  Message byTempId(String chatId, String senderId, String tempId) {
+  /**
+   * What a lookup found for one tempId: the message stored under it, if any, and whether its {@link
+   * TempKeys key} is held by another message (a new message must then be stored without).
+   */
+  record Earlier(Message message, boolean keyTaken) {}
+
+  /**
+   * The stored message with this sender's tempId in the chat, if any: one lookup on the unique
+   * index of keys; and only when that key belongs to another tempId (a collision), a second one
+   * among the chat's messages stored without a key.
+   */
+  Earlier byTempId(String chatId, String senderId, String tempId, long key) {
     try {
-      if (byTempId == null) {
-        byTempId =
+      if (byTempKey == null) {
+        byTempKey = connection.prepareStatement(SELECT_STORED + " WHERE temp_key = ?");
+      }
+      byTempKey.setLong(1, key);
+      Message stored = one(byTempKey);
+      if (stored == null) {
+        return new Earlier(null, false);
+      }
+      if (stored.chatId().equals(chatId)
+          && stored.senderId().equals(senderId)
+          && tempId.equals(stored.tempId())) {
+        return new Earlier(stored, true);
+      }
+      if (byTempIdWithoutKey == null) {
+        byTempIdWithoutKey =
             connection.prepareStatement(
-                "SELECT id, content, message_type, attachments, created_at, edited_at, deleted_at,"
-                    + " seq FROM messages WHERE chat_id = ? AND sender_id = ? AND temp_id = ?");
+                SELECT_STORED
+                    + " WHERE chat_id = ? AND sender_id = ? AND temp_id = ? AND temp_key IS NULL");
       }
-      byTempId.setString(1, chatId);
-      byTempId.setString(2, senderId);
-      byTempId.setString(3, tempId);
-      try (ResultSet row = byTempId.executeQuery()) {
-        if (!row.next()) {
-          return null;
-        }
-        return Message.stored(
-            row.getString(1),
-            chatId,
-            senderId,
-            row.getString(2),
-            MessageType.valueOf(row.getString(3)),
-            row.getString(4),
-            tempId,
-            row.getLong(5),
-            nullableLong(row, 6),
-            nullableLong(row, 7),
-            row.getLong(8));
-      }
+      byTempIdWithoutKey.setString(1, chatId);
+      byTempIdWithoutKey.setString(2, senderId);
+      byTempIdWithoutKey.setString(3, tempId);
+      return new Earlier(one(byTempIdWithoutKey), true);
     } catch (SQLException e) {
       throw failed("look up tempId", e);
     }
   }
 
-  /** Queues the insert of a new message (sent by {@link #flush}). */
-  void insert(Message m) {
+  private static final String SELECT_STORED =
+      "SELECT id, chat_id, sender_id, temp_id, content, message_type, attachments, created_at,"
+          + " edited_at, deleted_at, seq FROM messages";
+
+  private static Message one(PreparedStatement query) throws SQLException {
+    try (ResultSet row = query.executeQuery()) {
+      if (!row.next()) {
+        return null;
+      }
+      return Message.stored(
+          row.getString(1),
+          row.getString(2),
+          row.getString(3),
+          row.getString(5),
+          MessageType.valueOf(row.getString(6)),
+          row.getString(7),
+          row.getString(4),
+          row.getLong(8),
+          nullableLong(row, 9),
+          nullableLong(row, 10),
+          row.getLong(11));
+    }
+  }
+
+  /**
+   * Queues the insert of a new message (sent by {@link #flush}), its tempId under {@code tempKey}
+   * (null: no tempId, or its key is another message's).
+   */
+  void insert(Message m, Long tempKey) {
     try {
       if (insertMessage == null) {
         insertMessage =
             connection.prepareStatement(
                 "INSERT INTO messages (id, chat_id, sender_id, content, message_type, attachments,"
-                    + " temp_id, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + " temp_id, temp_key, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       }
       insertMessage.setString(1, m.id());
       insertMessage.setString(2, m.chatId());
@@ -110,8 +145,13 @@ final class SendRows implements AutoCloseable {
       insertMessage.setString(5, m.messageType().name());
       setNullableString(insertMessage, 6, m.attachmentsJson());
       setNullableString(insertMessage, 7, m.tempId());
-      insertMessage.setLong(8, m.createdAt());
-      insertMessage.setLong(9, m.seq());
+      if (tempKey == null) {
+        insertMessage.setNull(8, Types.BIGINT);
+      } else {
+        insertMessage.setLong(8, tempKey);
+      }
+      insertMessage.setLong(9, m.createdAt());
+      insertMessage.setLong(10, m.seq());
       insertMessage.addBatch();
       queuedMessages++;
     } catch (SQLException e) {
@@ -198,7 +238,9 @@ final class SendRows implements AutoCloseable {
   @Override
   public void close() {
     for (PreparedStatement statement :
-        new PreparedStatement[] {lockChat, byTempId, insertMessage, setLastSeq}) {
+        new PreparedStatement[] {
+          lockChat, byTempKey, byTempIdWithoutKey, insertMessage, setLastSeq
+        }) {
       if (statement != null) {
         try {
           statement.close();

@@ -1,5 +1,6 @@
 package dev.messenger.storage;
 
+import dev.messenger.message.V5__Message_temp_keys;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -11,6 +12,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.api.resource.LoadableResource;
 
 /**
@@ -22,13 +24,20 @@ import org.flywaydb.core.api.resource.LoadableResource;
  * db/migration} is missing from the list.
  */
 public class SchemaMigrator {
-  /** Every migration, oldest first. Add new files here too. */
+  /** Every SQL migration, oldest first. Add new files here too. */
   public static final List<String> MIGRATIONS =
       List.of(
           "V1__messenger_schema.sql",
           "V2__attachments.sql",
           "V3__messages_written_once.sql",
           "V4__messages_without_chat_foreign_key.sql");
+
+  /**
+   * Migrations written in Java (they compute what SQL cannot do the same way on both databases),
+   * interleaved with the files by version.
+   */
+  public static final List<Class<? extends JavaMigration>> JAVA_MIGRATIONS =
+      List.of(V5__Message_temp_keys.class);
 
   static final String LOCATION = "db/migration";
 
@@ -70,7 +79,7 @@ public class SchemaMigrator {
             // No callback scanning: it cannot list classpath folders on Liberty and logs an error.
             .callbackLocations(new String[0])
             .resourceProvider(new ListedMigrations(migrations))
-            .javaMigrationClassProvider(List::of)
+            .javaMigrationClassProvider(() -> JAVA_MIGRATIONS)
             .load();
     return flyway.migrate().migrationsExecuted;
   }

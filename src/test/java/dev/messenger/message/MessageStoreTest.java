@@ -322,6 +322,63 @@ class MessageStoreTest {
     assertEquals(1L, outcomes.get(1).value().ack().seq());
   }
 
+  /**
+   * Every tempId under one key, the worst case of a key collision: the first message holds the key,
+   * the others are stored without one, and each still comes back for its own resend only.
+   */
+  @OnEachDatabase
+  void tempIdsWhoseKeysCollideAreStillEachTheirOwnMessage(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    TempKeys oneKey = (chat, sender, tempId) -> 42L;
+    Function<List<MessageStore.SendRequest>, List<GroupCommit.Outcome<MessageStore.Sent>>> send =
+        batch ->
+            db.tx(
+                em ->
+                    new MessageStore(em, clock, new ChatStore(em, clock), oneKey)
+                        .sendAll(batch, true));
+    MessageStore.Sent first =
+        send.apply(List.of(new MessageStore.SendRequest(alice, text(chatId, "one", "t1"), true)))
+            .get(0)
+            .value();
+    // In one batch: two more tempIds under the same key, and a resend of each of the three.
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
+        send.apply(
+            List.of(
+                new MessageStore.SendRequest(alice, text(chatId, "two", "t2"), true),
+                new MessageStore.SendRequest(bob, text(chatId, "three", "t1"), true),
+                new MessageStore.SendRequest(alice, text(chatId, "one", "t1"), true),
+                new MessageStore.SendRequest(alice, text(chatId, "two", "t2"), true)));
+    MessageStore.Sent two = outcomes.get(0).value();
+    MessageStore.Sent three = outcomes.get(1).value();
+    assertFalse(two.duplicate());
+    assertFalse(three.duplicate(), "Bob's t1 is not Alice's");
+    assertEquals(first.ack().messageId(), outcomes.get(2).value().ack().messageId());
+    assertTrue(outcomes.get(2).value().duplicate());
+    assertEquals(two.ack().messageId(), outcomes.get(3).value().ack().messageId());
+    assertTrue(outcomes.get(3).value().duplicate());
+    // Resent later, each alone: found among the messages stored without a key.
+    for (MessageStore.Sent stored : List.of(two, three)) {
+      String sender = stored == two ? alice : bob;
+      MessageStore.Sent again =
+          send.apply(
+                  List.of(
+                      new MessageStore.SendRequest(
+                          sender,
+                          text(chatId, stored.event().content(), stored.ack().tempId()),
+                          true)))
+              .get(0)
+              .value();
+      assertTrue(again.duplicate(), stored.ack()::toString);
+      assertEquals(stored.ack().messageId(), again.ack().messageId());
+    }
+    assertEquals(3, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
+    assertEquals(
+        1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ? AND temp_key = 42", chatId));
+    // With the real keys, nothing in this chat collides.
+    assertFalse(send(bob, "four", "t4").duplicate());
+    assertTrue(send(bob, "four", "t4").duplicate());
+  }
+
   @OnEachDatabase
   void withoutLookupsATempIdRepeatedWithinTheBatchIsStillOneMessage(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);

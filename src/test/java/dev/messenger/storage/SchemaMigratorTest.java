@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SchemaMigratorTest {
+  private static final int ALL_MIGRATIONS =
+      SchemaMigrator.MIGRATIONS.size() + SchemaMigrator.JAVA_MIGRATIONS.size();
 
   @Test
   void everyMigrationFileIsListed() throws IOException, URISyntaxException {
@@ -56,7 +58,7 @@ class SchemaMigratorTest {
     }
     DataSource ds = freshH2();
     try (URLClassLoader loader = isolatedLoader(jar)) {
-      assertEquals(SchemaMigrator.MIGRATIONS.size(), new SchemaMigrator(ds, loader).migrate());
+      assertEquals(ALL_MIGRATIONS, new SchemaMigrator(ds, loader).migrate());
       assertEquals(0, new SchemaMigrator(ds, loader).migrate());
     }
     // Same checksum whichever way the file was packaged: the app's own copy validates against it.
@@ -72,8 +74,7 @@ class SchemaMigratorTest {
       }
     }
     try (URLClassLoader loader = isolatedLoader(temp)) {
-      assertEquals(
-          SchemaMigrator.MIGRATIONS.size(), new SchemaMigrator(freshH2(), loader).migrate());
+      assertEquals(ALL_MIGRATIONS, new SchemaMigrator(freshH2(), loader).migrate());
     }
   }
 
@@ -109,11 +110,44 @@ class SchemaMigratorTest {
   }
 
   /**
-   * V4: every stored message pays for each index of its table, on insert and again at commit. H2
-   * had given the chat foreign key an index of its own beside the two that start with chat_id.
+   * V5: stored messages get the key of their tempId as new ones would; a key taken already (a
+   * collision) is left NULL; the old index over the strings is gone.
    */
   @Test
-  void theMessagesTableKeepsOnlyItsKeyTheTempIdAndTheChatLogIndexes() throws Exception {
+  void upgradingToTempKeysKeysEveryStoredTempId() throws Exception {
+    DataSource ds = freshH2();
+    assertEquals(4, new SchemaMigrator(ds).migrate("4"));
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO chats (id, created_by, created_at, last_seq) VALUES ('c', 'u', 1, 3)");
+      s.execute(
+          "INSERT INTO messages (id, chat_id, sender_id, content, message_type, temp_id,"
+              + " created_at, seq) VALUES ('m1', 'c', 'u', 'a', 'TEXT', 't1', 1, 1),"
+              + " ('m2', 'c', 'v', 'b', 'TEXT', 't1', 1, 2), ('m3', 'c', 'u', 'c', 'TEXT', NULL, 1, 3)");
+    }
+
+    assertEquals(1, new SchemaMigrator(ds).migrate());
+
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT id, temp_key FROM messages ORDER BY id")) {
+      assertTrue(rows.next());
+      assertEquals(dev.messenger.message.TempKeys.SHA_256.of("c", "u", "t1"), rows.getLong(2));
+      assertTrue(rows.next());
+      assertEquals(dev.messenger.message.TempKeys.SHA_256.of("c", "v", "t1"), rows.getLong(2));
+      assertTrue(rows.next());
+      rows.getLong(2);
+      assertTrue(rows.wasNull(), "no tempId, no key");
+    }
+  }
+
+  /**
+   * V4: every stored message pays for each index of its table, on insert and again at commit. H2
+   * had given the chat foreign key an index of its own beside the two that start with chat_id. V5:
+   * the tempId is unique under a 64-bit key, not over three strings.
+   */
+  @Test
+  void theMessagesTableKeepsOnlyItsKeyTheTempKeyAndTheChatLogIndexes() throws Exception {
     DataSource ds = freshH2();
     new SchemaMigrator(ds).migrate();
     List<String> names = new ArrayList<>();
@@ -128,7 +162,7 @@ class SchemaMigratorTest {
     }
     assertEquals(3, names.size(), names::toString);
     assertTrue(names.contains("IX_MESSAGES_CHAT_SEQ"), names::toString);
-    assertTrue(names.stream().anyMatch(n -> n.startsWith("UQ_MESSAGES_TEMP_ID")), names::toString);
+    assertTrue(names.contains("UQ_MESSAGES_TEMP_KEY"), names::toString);
     assertTrue(names.stream().noneMatch(n -> n.startsWith("FK_")), names::toString);
   }
 
