@@ -197,7 +197,6 @@ public class MessageStore {
       return;
     }
     Map<String, Message> byTempId = new HashMap<>();
-    Set<Long> keysTaken = new HashSet<>();
     long seq = head;
     long now = clock.millis();
     for (int i : accepted) {
@@ -221,7 +220,7 @@ public class MessageStore {
         }
         // Without lookups, a key stored before is refused by the unique index, and the caller
         // writes the batch again with them.
-        if (keyTaken || !keysTaken.add(key)) {
+        if (keyTaken) {
           key = null; // another tempId's key: stored without one
         }
       }

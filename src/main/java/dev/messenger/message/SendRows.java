@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The statements of a group commit, in plain JDBC on the transaction's own connection (so they
@@ -28,6 +30,7 @@ final class SendRows implements AutoCloseable {
   private PreparedStatement insertMessage;
   private PreparedStatement setLastSeq;
   private int queuedMessages;
+  private final Set<Long> keysInBatch = new HashSet<>();
   private int queuedSeqs;
 
   private SendRows(Connection connection) {
@@ -128,9 +131,13 @@ final class SendRows implements AutoCloseable {
 
   /**
    * Queues the insert of a new message (sent by {@link #flush}), its tempId under {@code tempKey}
-   * (null: no tempId, or its key is another message's).
+   * (null: no tempId, or its key is another message's). A key queued already in this batch, for
+   * another tempId of any chat, is another message's too: the message goes without it.
    */
   void insert(Message m, Long tempKey) {
+    if (tempKey != null && !keysInBatch.add(tempKey)) {
+      tempKey = null;
+    }
     try {
       if (insertMessage == null) {
         insertMessage =

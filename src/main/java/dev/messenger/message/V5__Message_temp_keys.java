@@ -9,9 +9,10 @@ import org.flywaydb.core.api.migration.Context;
 
 /**
  * Schema V5: a message's tempId is unique under its {@link TempKeys 64-bit key} instead of the
- * (chat_id, sender_id, temp_id) index. In Java, not SQL: the stored messages get their keys from
- * the same function as new ones, and neither database computes SHA-256 the same way (H2's HASH,
- * PG's sha256 need an extension in older versions and differ in input encoding).
+ * (chat_id, sender_id, temp_id) index. In Java, not SQL: the stored messages must get their keys
+ * from the very function new ones get them from ({@link TempKeys#SHA_256}: length-prefixed UTF-8
+ * fields, the first 8 bytes of the digest as a signed long), which one SQL text cannot spell for
+ * both H2 and PostgreSQL.
  *
  * <p>A stored message whose key is taken already (a collision) keeps a NULL key, as a new one
  * would.

@@ -379,6 +379,38 @@ class MessageStoreTest {
     assertTrue(send(bob, "four", "t4").duplicate());
   }
 
+  /**
+   * New tempIds of one batch under one key, in two chats. Without lookups nothing stored holds the
+   * key yet, so only the batch itself can tell: the first takes it, the others go without (else the
+   * unique index would refuse the whole batch). With lookups, against the stored holder.
+   */
+  @OnEachDatabase
+  void newTempIdsOfOneBatchUnderOneKeyAreAllStored(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    String otherChat =
+        db.tx(em -> new ChatStore(em, clock).create(bob, "other", List.of(alice))).id();
+    long key = UUID.randomUUID().getMostSignificantBits(); // held by no other test's message
+    TempKeys oneKey = (chat, sender, tempId) -> key;
+    for (boolean lookUp : new boolean[] {false, true}) {
+      String round = lookUp ? "l" : "n";
+      List<MessageStore.SendRequest> batch =
+          List.of(
+              new MessageStore.SendRequest(alice, text(chatId, "a", round + "1"), true),
+              new MessageStore.SendRequest(bob, text(chatId, "b", round + "2"), true),
+              new MessageStore.SendRequest(alice, text(otherChat, "c", round + "3"), true));
+      List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
+          db.tx(
+              em ->
+                  new MessageStore(em, clock, new ChatStore(em, clock), oneKey)
+                      .sendAll(batch, lookUp));
+      outcomes.forEach(o -> assertFalse(o.value().duplicate(), round));
+    }
+    assertEquals(
+        6,
+        count("SELECT COUNT(*) FROM messages WHERE chat_id = ? OR chat_id = ?", chatId, otherChat));
+    assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE temp_key = ?", key));
+  }
+
   @OnEachDatabase
   void withoutLookupsATempIdRepeatedWithinTheBatchIsStillOneMessage(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);
