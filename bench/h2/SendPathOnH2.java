@@ -18,17 +18,20 @@ import java.util.concurrent.ThreadLocalRandom;
  *     "" 500 10000 10     # URL settings to append, chats, batches, messages per commit
  * </pre>
  *
+ * A fifth argument writes the store out only every that many commits: with the send journal the
+ * gateway does so once a second, and H2's background thread every WRITE_DELAY in between.
+ *
  * The database is target/send-path-on-h2 (deleted first). Written as one source file so that it runs
  * with the H2 jar alone: it applies the migrations with a plain statement splitter instead of Flyway,
  * and makes time-ordered ids as {@code dev.messenger.storage.RowIds} does instead of calling it.
  */
 public class SendPathOnH2 {
   public static void main(String[] a) throws Exception {
-    if (a.length != 4) {
-      System.err.println("usage: SendPathOnH2 <H2 URL settings, e.g. \"\" or \";CACHE_SIZE=65536\"> <chats> <batches> <messages per commit>");
+    if (a.length < 4 || a.length > 5) {
+      System.err.println("usage: SendPathOnH2 <H2 URL settings, e.g. \"\" or \";CACHE_SIZE=65536\"> <chats> <batches> <messages per commit> [commits per CHECKPOINT, default 1]");
       System.exit(2);
     }
-    String suffix = a[0]; int chats = Integer.parseInt(a[1]); int batches = Integer.parseInt(a[2]); int bs = Integer.parseInt(a[3]);
+    String suffix = a[0]; int chats = Integer.parseInt(a[1]); int batches = Integer.parseInt(a[2]); int bs = Integer.parseInt(a[3]); int every = a.length > 4 ? Integer.parseInt(a[4]) : 1;
     Files.createDirectories(Path.of("target"));
     for (String f : new String[]{"target/send-path-on-h2.mv.db", "target/send-path-on-h2.trace.db"}) Files.deleteIfExists(Path.of(f));
     try (Connection c = DriverManager.getConnection("jdbc:h2:./target/send-path-on-h2;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=500" + suffix, "sa", "")) {
@@ -79,7 +82,7 @@ public class SendPathOnH2 {
           }
           upd.setLong(1, seq); upd.setString(2, e.getKey()); upd.addBatch();
         }
-        ins.executeBatch(); upd.executeBatch(); c.commit(); cp.execute("CHECKPOINT");
+        ins.executeBatch(); upd.executeBatch(); c.commit(); if ((b + 1) % every == 0) cp.execute("CHECKPOINT");
       }
       long n = (long) (batches - warm) * bs;
       long cpu = tm.getCurrentThreadCpuTime() - cpu0; long all = allCpu(tm) - totalCpuAll0;

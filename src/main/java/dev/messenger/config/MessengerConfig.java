@@ -116,6 +116,14 @@ public class MessengerConfig {
   long sendCommitLingerMicros;
 
   @Inject
+  @ConfigProperty(name = "messenger.send.journal")
+  boolean sendJournal;
+
+  @Inject
+  @ConfigProperty(name = "messenger.send.journal-checkpoint-ms")
+  long sendJournalCheckpointMs;
+
+  @Inject
   @ConfigProperty(name = "messenger.websocket.compression")
   boolean compression;
 
@@ -269,6 +277,16 @@ public class MessengerConfig {
   /** How long a group-commit batch that is not full waits for more sends, from its oldest. */
   public long sendCommitLingerMicros() {
     return sendCommitLingerMicros;
+  }
+
+  /** On embedded H2: acknowledged sends are journaled instead of written out per commit. */
+  public boolean sendJournal() {
+    return sendJournal;
+  }
+
+  /** How often the H2 store is written out and the send journal before it deleted. */
+  public Duration sendJournalCheckpoint() {
+    return Duration.ofMillis(sendJournalCheckpointMs);
   }
 
   public boolean compression() {

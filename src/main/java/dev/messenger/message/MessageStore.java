@@ -77,13 +77,15 @@ public class MessageStore {
   /**
    * The result of a send; {@code duplicate} when the tempId was seen before and nothing was
    * written. {@code eventData}: the {@code new_message} data as JSON, encoded once here so the
-   * broadcast frame is spliced around it; null for a duplicate, which is not broadcast.
+   * broadcast frame is spliced around it; null for a duplicate, which is not broadcast. {@code
+   * written}: the rows the send wrote, for the {@link SendJournal}; null for a duplicate.
    */
   public record Sent(
       ServerEvent.MessageSent ack,
       ServerEvent.NewMessage event,
       String eventData,
-      boolean duplicate) {}
+      boolean duplicate,
+      JournaledSend written) {}
 
   /** One logged event, as replayed: {@code dataJson} is the event's {@code data}. */
   public record StoredEvent(long seq, String type, String dataJson) {}
@@ -247,7 +249,7 @@ public class MessageStore {
               cmd.tempId(),
               now,
               seq);
-      rows.insert(message, key);
+      Long storedKey = rows.insert(message, key);
       if (!files.isEmpty()) {
         // The links reference the message row: it must be inserted first.
         rows.flushMessages();
@@ -258,7 +260,9 @@ public class MessageStore {
       }
       ServerEvent.NewMessage event = newMessageEvent(message);
       String data = EventEncoder.data(event);
-      outcomes.set(i, GroupCommit.Outcome.of(new Sent(ack(message), event, data, false)));
+      JournaledSend written =
+          new JournaledSend(message, storedKey, files.stream().map(AttachmentRecord::id).toList());
+      outcomes.set(i, GroupCommit.Outcome.of(new Sent(ack(message), event, data, false, written)));
     }
     if (seq != head) {
       rows.setLastSeq(chatId, seq);
@@ -663,7 +667,7 @@ public class MessageStore {
    * since).
    */
   private Sent duplicate(Message message) {
-    return new Sent(ack(message), newMessageEvent(message), null, true);
+    return new Sent(ack(message), newMessageEvent(message), null, true, null);
   }
 
   private static ServerEvent.MessageSent ack(Message message) {

@@ -32,9 +32,9 @@ public class Messages {
   /**
    * Several sends in one transaction (see {@link SendBatcher}). A refusal (not a member, unknown
    * attachment...) is that item's outcome and wrote nothing, so the others still commit; any other
-   * failure rolls the whole batch back.
+   * failure rolls the whole batch back. Committed, not yet durable: the caller hands the outcomes
+   * to the {@link SendJournal} before acknowledging them.
    */
-  @DurableCommit
   public List<GroupCommit.Outcome<MessageStore.Sent>> sendAll(
       List<MessageStore.SendRequest> sends) {
     return store().sendAll(sends);
@@ -45,7 +45,6 @@ public class Messages {
    *
    * @throws SendRows.UniqueKeyTaken when a tempId was stored before: the batch was rolled back
    */
-  @DurableCommit
   public List<GroupCommit.Outcome<MessageStore.Sent>> sendAllNew(
       List<MessageStore.SendRequest> sends) {
     return store().sendAll(sends, false);

@@ -12,16 +12,17 @@ import java.util.function.Consumer;
 
 /**
  * {@code send_message} through group commit: sends share transactions (one per batch, in {@link
- * Messages#sendAll}), sharded by chat so chats proceed in parallel and each chat's messages are
- * written, and completed, in arrival order. The writers run on the server's default managed
- * (scheduled) executor: no thread of its own, and the socket thread that queued a send is free at
- * once.
+ * Messages#sendAll}, made durable by the {@link SendJournal}), sharded by chat so chats proceed in
+ * parallel and each chat's messages are written, and completed, in arrival order. The writers run
+ * on the server's default managed (scheduled) executor: no thread of its own, and the socket thread
+ * that queued a send is free at once.
  */
 @ApplicationScoped
 public class SendBatcher {
   @Inject Messages messages;
   @Inject MessengerConfig config;
   @Inject GatewayMetrics metrics;
+  @Inject SendJournal journal;
 
   @Resource ManagedScheduledExecutorService executor;
 
@@ -38,7 +39,10 @@ public class SendBatcher {
             executor,
             batch -> {
               metrics.sendCommitted();
-              return write(messages, batch);
+              List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = write(messages, batch);
+              // Durable before GroupCommit hands the outcomes on (acknowledgement, broadcast).
+              journal.committed(outcomes);
+              return outcomes;
             });
     // How close the node is to refusing sends with OVERLOADED (messenger.send.max-queued).
     metrics.gauge(

@@ -46,6 +46,11 @@ final class SendRows implements AutoCloseable {
     return new SendRows(connection);
   }
 
+  /** On a connection whose transaction the caller manages (the journal's replay). */
+  static SendRows on(Connection connection) {
+    return new SendRows(connection);
+  }
+
   /**
    * Locks the chat's row until commit and returns its last seq; null when there is no such chat.
    */
@@ -133,8 +138,10 @@ final class SendRows implements AutoCloseable {
    * Queues the insert of a new message (sent by {@link #flush}), its tempId under {@code tempKey}
    * (null: no tempId, or its key is another message's). A key queued already in this batch, for
    * another tempId of any chat, is another message's too: the message goes without it.
+   *
+   * @return the key stored with the message: {@code tempKey} or null
    */
-  void insert(Message m, Long tempKey) {
+  Long insert(Message m, Long tempKey) {
     if (tempKey != null && !keysInBatch.add(tempKey)) {
       tempKey = null;
     }
@@ -161,6 +168,7 @@ final class SendRows implements AutoCloseable {
       insertMessage.setLong(10, m.seq());
       insertMessage.addBatch();
       queuedMessages++;
+      return tempKey;
     } catch (SQLException e) {
       throw failed("insert message", e);
     }

@@ -10,6 +10,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -37,6 +38,7 @@ public class DatabaseStartup {
 
   @Inject StoreCheckpoint checkpoint;
   @Inject GatewayMetrics metrics;
+  @Inject Event<SchemaMigrated> schemaMigrated;
 
   @PostConstruct
   void start() {
@@ -70,6 +72,7 @@ public class DatabaseStartup {
     try {
       if (!migrated) {
         int applied = new SchemaMigrator(dataSource).migrate();
+        schemaMigrated.fire(new SchemaMigrated());
         migrated = true;
         LOG.info(() -> "Database schema up to date (" + applied + " migrations applied now)");
         String problem = checkpoint.settingsProblem();
@@ -80,7 +83,8 @@ public class DatabaseStartup {
     } catch (RuntimeException e) {
       // Flyway and the pool report an unreachable database as runtime exceptions; the timer
       // retries.
-      LOG.warning(() -> "Database schema migration failed, will retry: " + e);
+      LOG.warning(
+          () -> "Database start-up (schema migration, journal replay) failed, will retry: " + e);
       LOG.log(Level.FINE, "Migration failure", e);
     } finally {
       migrating.unlock();
