@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -64,6 +65,7 @@ public class SendJournal {
   private volatile Journal journal;
 
   private final AtomicBoolean rotating = new AtomicBoolean();
+  private final LongAdder appends = new LongAdder();
   private volatile long rotatedAtNanos;
 
   /** What a replay found in the journal files of the last run. */
@@ -115,9 +117,9 @@ public class SendJournal {
       rotatedAtNanos = System.nanoTime();
       journal = opened;
       metrics.gauge(
-          "messenger_send_journal_bytes",
-          "Bytes of acknowledged sends in the current send journal file (embedded H2 only)",
-          opened::bytesInCurrent);
+          "messenger_send_journal_appends",
+          "Batches of sends appended to the send journal since start (embedded H2 only)",
+          appends::sum);
       LOG.info(() -> "Acknowledged sends are journaled in " + dir);
     } catch (IOException e) {
       throw new UncheckedIOException("send journal could not be opened or replayed", e);
@@ -149,6 +151,7 @@ public class SendJournal {
     }
     try {
       j.append(JournaledSend.encode(written));
+      appends.increment();
     } catch (IOException e) {
       // What follows a failed append could sit behind a torn entry, which a replay stops at: no
       // more appends to this journal. The store written out keeps this batch and the earlier ones.

@@ -16,18 +16,25 @@ class MetricsAndHealthIT extends GatewayIT {
     String chat = api.createChat(alice, bob);
     try (WsClient aliceClient = joined(alice, chat);
         WsClient bobClient = joined(bob, chat)) {
-      double checkpointsBefore = metric("messenger_db_h2_checkpoints");
+      boolean h2 = metric("messenger_db_h2_chunks") > 0;
+      double journaledBefore = h2 ? metric("messenger_send_journal_appends") : 0;
       double commitsBefore = metric("messenger_send_commits_total");
       aliceClient.send("send_message", text(chat, "counted", "t-1"));
-      aliceClient.expect("message_sent");
-      if (metric("messenger_db_h2_chunks") > 0) {
-        // H2: the send was written out after its commit, before message_sent (outside the
-        // transaction: inside it the interceptor would have left it to a caller).
+      String id = aliceClient.expect("message_sent").getString("messageId");
+      bobClient.expect("new_message");
+      if (h2) {
+        // H2 (a database file): the send was journaled after its commit, before message_sent.
+        assertTrue(metric("messenger_send_journal_appends") > journaledBefore);
+        // An edit is written out with the store (outside the transaction: inside it the
+        // interceptor would have left it to a caller).
+        double checkpointsBefore = metric("messenger_db_h2_checkpoints");
+        aliceClient.send("edit_message", data().add("messageId", id).add("content", "edited"));
+        aliceClient.expect("message_edited");
+        bobClient.expect("message_edited");
         assertTrue(metric("messenger_db_h2_checkpoints") > checkpointsBefore);
       } else {
         assertEquals(0, metric("messenger_db_h2_checkpoints"), "PostgreSQL needs none");
       }
-      bobClient.expect("new_message");
       aliceClient.sendRaw("{oops");
       aliceClient.expect("error");
 
