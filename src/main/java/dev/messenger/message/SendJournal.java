@@ -102,7 +102,7 @@ public class SendJournal {
                       + dir
                       + ": restored "
                       + recovered.restored()
-                      + " acknowledged messages the store lacked ("
+                      + " journaled messages the store lacked ("
                       + recovered.present()
                       + " were stored already, "
                       + recovered.refused()
@@ -153,6 +153,10 @@ public class SendJournal {
       j.append(JournaledSend.encode(written));
       appends.increment();
     } catch (IOException e) {
+      if (journal == null) {
+        checkpoint.afterCommit(); // closed under us: the application is stopping
+        return;
+      }
       // What follows a failed append could sit behind a torn entry, which a replay stops at: no
       // more appends to this journal. The store written out keeps this batch and the earlier ones.
       journal = null;
