@@ -73,10 +73,15 @@ public class SendBatcher {
    * Queues a send; {@code completion} gets its outcome once committed (or refused), on a pool
    * thread.
    *
-   * @return false when too many sends are waiting already: nothing was queued
+   * @return false when too many sends are waiting already, or the node is not ready to store them
+   *     (the database's start-up, with the journal's replay, has not succeeded yet): nothing was
+   *     queued
    */
   public boolean send(
       MessageStore.SendRequest send, Consumer<GroupCommit.Outcome<MessageStore.Sent>> completion) {
+    if (!journal.settled()) {
+      return false;
+    }
     return commits.submit(send.command().chatId(), send, completion);
   }
 }

@@ -64,6 +64,13 @@ public class SendJournal {
   /** Null: no journal (PostgreSQL, in-memory H2, switched off, or not opened yet). */
   private volatile Journal journal;
 
+  /**
+   * True once {@link #open} has run to the end: a journal left by the last run is replayed, or
+   * there is none to keep. Until then sends are refused: one stored before the replay could take a
+   * seq that a journaled message already has.
+   */
+  private volatile boolean settled;
+
   private final AtomicBoolean rotating = new AtomicBoolean();
   private final LongAdder appends = new LongAdder();
   private volatile long rotatedAtNanos;
@@ -78,11 +85,13 @@ public class SendJournal {
    */
   void open(@Observes SchemaMigrated migrated) {
     if (!config.sendJournal() || journal != null) {
+      settled = true;
       return;
     }
     try {
       Path dir = journalDirectory();
       if (dir == null) {
+        settled = true;
         return;
       }
       Journal opened = Journal.open(dir);
@@ -116,6 +125,7 @@ public class SendJournal {
       }
       rotatedAtNanos = System.nanoTime();
       journal = opened;
+      settled = true;
       metrics.gauge(
           "messenger_send_journal_appends",
           "Batches of sends appended to the send journal since start (embedded H2 only)",
@@ -126,6 +136,11 @@ public class SendJournal {
     } catch (SQLException e) {
       throw new IllegalStateException("send journal could not be replayed", e);
     }
+  }
+
+  /** False until the start-up replay is done (or found nothing to do): sends must wait. */
+  public boolean settled() {
+    return settled;
   }
 
   /**

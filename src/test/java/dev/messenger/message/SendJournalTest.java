@@ -1,6 +1,9 @@
 package dev.messenger.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.metrics.GatewayMetrics;
@@ -99,8 +102,24 @@ class SendJournalTest {
   }
 
   @Test
+  void sendsWaitUntilTheReplayHasSucceeded() throws Exception {
+    Path blocked = dir.resolve("db.journal");
+    Files.writeString(blocked, "a file where the journal's directory should be");
+    SendJournal journal = new SendJournal();
+
+    assertFalse(journal.settled(), "not before the start-up step");
+    assertThrows(RuntimeException.class, () -> started("jdbc:h2:" + dir.resolve("db")));
+    assertFalse(sendJournal.settled(), "nor after a start-up step that failed");
+
+    Files.delete(blocked);
+    sendJournal.open(new SchemaMigrated()); // the retry
+    assertTrue(sendJournal.settled());
+  }
+
+  @Test
   void inMemoryH2HasNoJournalAndWritesOutPerCommit() throws Exception {
     SendJournal journal = started("jdbc:h2:mem:sendjournal;DB_CLOSE_DELAY=-1");
+    assertTrue(journal.settled());
     checkpoints.clear();
 
     journal.committed(List.of(sent("m1", 1)));
@@ -112,6 +131,7 @@ class SendJournalTest {
   void switchedOffItWritesOutPerCommitAndLeavesNoFiles() throws Exception {
     journalOn = false;
     SendJournal journal = started("jdbc:h2:" + dir.resolve("db"));
+    assertTrue(journal.settled());
     checkpoints.clear();
 
     journal.committed(List.of(sent("m1", 1)));
@@ -190,8 +210,8 @@ class SendJournalTest {
                   }
                   throw new UnsupportedOperationException(method.getName());
                 });
-    journal.open(new SchemaMigrated());
     sendJournal = journal;
+    journal.open(new SchemaMigrated());
     return journal;
   }
 
