@@ -49,8 +49,8 @@ public class DatabaseStartup {
         checkpoint::storeChunks);
     metrics.gauge(
         "messenger_db_h2_checkpoints",
-        "Times the gateway wrote the H2 store out after an acknowledged commit, since start (0 on"
-            + " PostgreSQL)",
+        "Times the gateway wrote the H2 store out, after an acknowledged edit, delete, reaction or"
+            + " upload and at each turn of the send journal, since start (0 on PostgreSQL)",
         checkpoint::issued);
     ensureMigrated();
   }

@@ -63,10 +63,6 @@ public final class Journal implements AutoCloseable {
     return journal;
   }
 
-  public Path directory() {
-    return dir;
-  }
-
   /** The number of the file appends go to now; every earlier file has a lower one. */
   public synchronized long currentNumber() {
     return currentNumber;

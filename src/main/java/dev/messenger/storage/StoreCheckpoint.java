@@ -20,7 +20,9 @@ import javax.sql.DataSource;
  * commit leaves its chunk's metadata on the heap for good (about 250 bytes; 170 MB an hour at 2,500
  * messages/s). With a positive {@code WRITE_DELAY} that thread runs; the write a killed server must
  * not lose is then this {@code CHECKPOINT} ({@code MVStore.commit}: the same write {@code
- * WRITE_DELAY=0} does), issued after each acknowledged commit by {@link DurableCommitInterceptor}.
+ * WRITE_DELAY=0} does), issued after each acknowledged commit by {@link DurableCommitInterceptor}
+ * (edits, deletes, reactions, chats, uploads), and for sends by their journal ({@code
+ * dev.messenger.message.SendJournal}) once a second, or after each batch when there is none.
  * Concurrent checkpoints queue on H2's store lock, and one that finds the work already written
  * returns at once, so they combine like a group commit.
  */
@@ -63,7 +65,7 @@ public class StoreCheckpoint {
     }
   }
 
-  /** Checkpoints issued since start: one per acknowledged commit on H2, none on PostgreSQL. */
+  /** Checkpoints issued since start (on H2; none on PostgreSQL). */
   public long issued() {
     return issued.sum();
   }

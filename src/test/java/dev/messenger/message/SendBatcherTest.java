@@ -57,6 +57,16 @@ class SendBatcherTest {
   }
 
   @Test
+  void aSendBeforeTheJournalHasSettledIsRefusedAndNotQueued() {
+    SendBatcher batcher = new SendBatcher();
+    batcher.journal = new SendJournal(); // its start-up replay has not run
+    List<GroupCommit.Outcome<MessageStore.Sent>> completions = new ArrayList<>();
+
+    assertFalse(batcher.send(sends(1).get(0), completions::add));
+    assertEquals(List.of(), completions);
+  }
+
+  @Test
   void aUniqueViolationIsFoundWhereverTheDriverPutsIt() {
     SQLException duplicate = new SQLException("duplicate key", "23505");
     BatchUpdateException h2Style = new BatchUpdateException("batch", "23505", 0, new int[0]);
