@@ -258,11 +258,15 @@ public class MessageStore {
       if (tempKey != null) {
         byTempId.put(tempKey, message); // the same tempId again in this batch is a resend
       }
-      ServerEvent.NewMessage event = newMessageEvent(message);
+      // Built from what is at hand: the attachments need no decoding, the time one formatting.
+      String createdAt = EpochMillis.iso(now);
+      ServerEvent.NewMessage event = newMessageEvent(message, metadata, createdAt);
       String data = EventEncoder.data(event);
       JournaledSend written =
           new JournaledSend(message, storedKey, files.stream().map(AttachmentRecord::id).toList());
-      outcomes.set(i, GroupCommit.Outcome.of(new Sent(ack(message), event, data, false, written)));
+      outcomes.set(
+          i,
+          GroupCommit.Outcome.of(new Sent(ack(message, createdAt), event, data, false, written)));
     }
     if (seq != head) {
       rows.setLastSeq(chatId, seq);
@@ -671,23 +675,31 @@ public class MessageStore {
   }
 
   private static ServerEvent.MessageSent ack(Message message) {
+    return ack(message, EpochMillis.iso(message.createdAt()));
+  }
+
+  private static ServerEvent.MessageSent ack(Message message, String createdAt) {
     return new ServerEvent.MessageSent(
-        message.tempId(),
-        message.id(),
-        message.chatId(),
-        EpochMillis.iso(message.createdAt()),
-        message.seq());
+        message.tempId(), message.id(), message.chatId(), createdAt, message.seq());
   }
 
   private static ServerEvent.NewMessage newMessageEvent(Message message) {
+    return newMessageEvent(
+        message,
+        decodeAttachments(message.attachmentsJson()),
+        EpochMillis.iso(message.createdAt()));
+  }
+
+  private static ServerEvent.NewMessage newMessageEvent(
+      Message message, List<Attachment> attachments, String createdAt) {
     return new ServerEvent.NewMessage(
         message.id(),
         message.chatId(),
         message.senderId(),
         message.deleted() ? "" : message.content(),
         message.messageType(),
-        decodeAttachments(message.attachmentsJson()),
-        EpochMillis.iso(message.createdAt()),
+        attachments,
+        createdAt,
         message.tempId(),
         message.seq());
   }

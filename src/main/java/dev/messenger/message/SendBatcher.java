@@ -38,11 +38,16 @@ public class SendBatcher {
             config.sendCommitLingerMicros(),
             executor,
             batch -> {
-              metrics.sendCommitted();
-              List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = write(messages, batch);
-              // Durable before GroupCommit hands the outcomes on (acknowledgement, broadcast).
-              journal.committed(outcomes);
-              return outcomes;
+              long cpuBefore = WriterCpu.now();
+              try {
+                metrics.sendCommitted();
+                List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = write(messages, batch);
+                // Durable before GroupCommit hands the outcomes on (acknowledgement, broadcast).
+                journal.committed(outcomes);
+                return outcomes;
+              } finally {
+                metrics.sendWriterCpu(WriterCpu.now() - cpuBefore);
+              }
             });
     // How close the node is to refusing sends with OVERLOADED (messenger.send.max-queued).
     metrics.gauge(

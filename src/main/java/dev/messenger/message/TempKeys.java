@@ -23,12 +23,7 @@ public interface TempKeys {
   TempKeys SHA_256 = TempKeys::sha256;
 
   private static long sha256(String chatId, String senderId, String tempId) {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    MessageDigest digest = Sha256.fresh();
     // Each field with its length first: ("ab", "c") and ("a", "bc") must not meet.
     for (String field : new String[] {chatId, senderId, tempId}) {
       byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
@@ -36,5 +31,31 @@ public interface TempKeys {
       digest.update(bytes);
     }
     return ByteBuffer.wrap(digest.digest()).getLong();
+  }
+
+  /**
+   * Copies of one digest: {@link MessageDigest#getInstance} searches the security providers on
+   * every call, once per stored message on the writer's thread.
+   */
+  final class Sha256 {
+    private static final MessageDigest PROTOTYPE = lookUp();
+
+    private Sha256() {}
+
+    static MessageDigest fresh() {
+      try {
+        return (MessageDigest) PROTOTYPE.clone();
+      } catch (CloneNotSupportedException e) {
+        return lookUp(); // a provider whose digest cannot be copied: look it up each time
+      }
+    }
+
+    private static MessageDigest lookUp() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform has SHA-256", e);
+      }
+    }
   }
 }

@@ -31,6 +31,7 @@ public class GatewayMetrics {
   private final Map<String, Counter> refused = new ConcurrentHashMap<>();
   private Counter messagesStored;
   private Counter sendCommits;
+  private Counter sendWriterCpu;
 
   /** Registered at start so a scrape shows 0 rather than nothing before the first message. */
   @PostConstruct
@@ -43,6 +44,15 @@ public class GatewayMetrics {
                 .withDescription(
                     "Batches of send_message written by group commit (messages_stored over this is"
                         + " the mean batch: the larger, the cheaper each message's commit)")
+                .build());
+    sendWriterCpu =
+        registry.counter(
+            Metadata.builder()
+                .withName("messenger_send_writer_cpu_nanoseconds")
+                .withDescription(
+                    "CPU time the group-commit writer spent on batches of send_message (statements,"
+                        + " commit, journal); over messages_stored it is what storing one message"
+                        + " costs on this node's thread")
                 .build());
   }
 
@@ -98,6 +108,13 @@ public class GatewayMetrics {
    */
   public void sendCommitted() {
     sendCommits.inc();
+  }
+
+  /** CPU time of the writer's thread spent on one batch of sends (0 where not measurable). */
+  public void sendWriterCpu(long nanos) {
+    if (nanos > 0) {
+      sendWriterCpu.inc(nanos);
+    }
   }
 
   public long messagesStored() {

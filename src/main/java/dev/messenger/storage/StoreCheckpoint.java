@@ -97,7 +97,7 @@ public class StoreCheckpoint {
       return null;
     }
     return "The H2 URL sets WRITE_DELAY=0: H2 then never compacts, and every commit leaves about 250"
-        + " bytes on the heap for good. Set WRITE_DELAY=500 (the default URL's); the gateway writes"
+        + " bytes on the heap for good. Set WRITE_DELAY=3000 (the default URL's); the gateway writes"
         + " acknowledged commits out itself.";
   }
 

@@ -19,6 +19,7 @@ class MetricsAndHealthIT extends GatewayIT {
       boolean h2 = metric("messenger_db_h2_chunks") > 0;
       double journaledBefore = h2 ? metric("messenger_send_journal_appends") : 0;
       double commitsBefore = metric("messenger_send_commits_total");
+      double writerCpuBefore = metric("messenger_send_writer_cpu_nanoseconds_total");
       aliceClient.send("send_message", text(chat, "counted", "t-1"));
       String id = aliceClient.expect("message_sent").getString("messageId");
       bobClient.expect("new_message");
@@ -44,6 +45,10 @@ class MetricsAndHealthIT extends GatewayIT {
       // The send was acknowledged, so it left the group-commit queue.
       assertEquals(0, metric("messenger_send_queued"));
       assertTrue(metric("messenger_send_commits_total") > commitsBefore, "no group commit counted");
+      // Every JVM this runs on measures thread CPU time; a batch costs more than a nanosecond.
+      assertTrue(
+          metric("messenger_send_writer_cpu_nanoseconds_total") > writerCpuBefore,
+          "the writer's CPU time was not counted");
       assertTrue(
           metric("messenger_send_commits_total") <= metric("messenger_messages_stored_total"),
           "a commit writes at least one message");

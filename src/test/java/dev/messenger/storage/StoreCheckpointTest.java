@@ -135,7 +135,7 @@ class StoreCheckpointTest {
       String problem = checkpointOn(h2("old", "")).settingsProblem();
       assertTrue(problem != null && problem.contains("WRITE_DELAY=0"), problem);
     }
-    try (Connection open = h2("current", "WRITE_DELAY=500").getConnection()) {
+    try (Connection open = h2("current", "WRITE_DELAY=3000").getConnection()) {
       assertNull(checkpointOn(h2("current", "")).settingsProblem());
     }
   }
