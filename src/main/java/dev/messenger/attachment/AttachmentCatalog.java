@@ -1,11 +1,8 @@
 package dev.messenger.attachment;
 
-import dev.messenger.protocol.RequestRefused;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,42 +18,6 @@ public class AttachmentCatalog {
 
   public void add(AttachmentRecord record) {
     em.persist(record);
-  }
-
-  /**
-   * The user's own uploads with these ids, in the given order, in one query. Any id that is not one
-   * of the user's uploads is refused as not found, whether or not someone else uploaded it.
-   */
-  public List<AttachmentRecord> ownedBy(String userId, List<String> ids) {
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    Map<String, AttachmentRecord> found = new HashMap<>();
-    for (AttachmentRecord a :
-        em.createQuery(
-                "SELECT a FROM AttachmentRecord a WHERE a.id IN :ids AND a.uploaderId = :user",
-                AttachmentRecord.class)
-            .setParameter("ids", ids)
-            .setParameter("user", userId)
-            .getResultList()) {
-      found.put(a.id(), a);
-    }
-    List<AttachmentRecord> ordered = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      AttachmentRecord a = found.get(ids.get(i));
-      if (a == null) {
-        throw RequestRefused.notFound("attachments[" + i + "]");
-      }
-      ordered.add(a);
-    }
-    return ordered;
-  }
-
-  /** Records that these attachments were sent in a message of the chat. */
-  public void link(String messageId, String chatId, List<AttachmentRecord> attachments) {
-    for (AttachmentRecord a : attachments) {
-      em.persist(new AttachmentLink(messageId, a.id(), chatId));
-    }
   }
 
   /** A deleted message no longer shares its attachments with the chat. */

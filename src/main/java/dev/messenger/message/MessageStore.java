@@ -1,7 +1,6 @@
 package dev.messenger.message;
 
 import dev.messenger.attachment.AttachmentCatalog;
-import dev.messenger.attachment.AttachmentRecord;
 import dev.messenger.chat.ChatStore;
 import dev.messenger.protocol.Attachment;
 import dev.messenger.protocol.ClientEvent;
@@ -12,7 +11,6 @@ import dev.messenger.protocol.MessageType;
 import dev.messenger.protocol.RequestRefused;
 import dev.messenger.protocol.ServerEvent;
 import dev.messenger.storage.EpochMillis;
-import dev.messenger.storage.RowIds;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -24,18 +22,13 @@ import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.spi.JsonProvider;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.FlushModeType;
 import java.io.StringReader;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Messages, reactions and the per-chat event log, on a caller-managed {@link EntityManager} and
@@ -133,16 +126,9 @@ public class MessageStore {
   }
 
   /**
-   * Stores a batch of sends in the caller's transaction, one outcome per item in order: the sent
-   * message (or, for a tempId seen before, the original as a duplicate) or the refusal of that item
-   * alone (not a member, unknown attachment), which wrote nothing. Any other exception means the
-   * batch must be rolled back.
-   *
-   * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
-   * opposite orders): one query for the members among unproven senders, the chat row locked, a
-   * lookup per tempId for an earlier message (on the unique index of {@link TempKeys tempId keys}),
-   * then the messages with consecutive seqs and one update of the chat's seq. The rows are written
-   * by {@link SendRows} in JDBC batches at the end.
+   * Stores a batch of sends in the caller's JPA transaction, looking each tempId up: {@link
+   * SendBatchWriter#write}, on the transaction's own connection. The gateway's group commit runs
+   * the same writer in a JDBC transaction of its own ({@link SendTransactions}).
    */
   public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends) {
     return sendAll(sends, true);
@@ -150,175 +136,15 @@ public class MessageStore {
 
   /**
    * {@link #sendAll(List)}, optionally without the lookup per tempId: the unique index on the
-   * tempId keys then refuses a tempId stored before (or a key collision), with {@link
+   * tempId keys then refuses a tempId stored before (or a key collision) with {@link
    * SendRows.UniqueKeyTaken}, and the caller rolls back and writes the batch again with lookups. A
    * resend is rare, and the lookup was an eighth of the server's time at 2,500 messages/s on H2. A
    * tempId repeated within the batch is found either way.
    */
   public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends, boolean lookUpTempIds) {
-    List<GroupCommit.Outcome<Sent>> outcomes = new ArrayList<>(sends.size());
-    Map<String, List<Integer>> byChat = new TreeMap<>();
-    for (int i = 0; i < sends.size(); i++) {
-      outcomes.add(null);
-      byChat.computeIfAbsent(sends.get(i).command().chatId(), id -> new ArrayList<>()).add(i);
-    }
     try (SendRows rows = SendRows.of(em)) {
-      byChat.forEach(
-          (chatId, items) -> sendToChat(rows, chatId, items, sends, outcomes, lookUpTempIds));
-      rows.flush();
+      return new SendBatchWriter(rows, clock, tempKeys).write(sends, lookUpTempIds);
     }
-    return outcomes;
-  }
-
-  private void sendToChat(
-      SendRows rows,
-      String chatId,
-      List<Integer> items,
-      List<SendRequest> sends,
-      List<GroupCommit.Outcome<Sent>> outcomes,
-      boolean lookUpTempIds) {
-    Set<String> members = membersAmong(chatId, items, sends);
-    List<Integer> accepted = new ArrayList<>(items.size());
-    for (int i : items) {
-      SendRequest send = sends.get(i);
-      if (send.memberProven() || members.contains(send.userId())) {
-        accepted.add(i);
-      } else {
-        outcomes.set(i, GroupCommit.Outcome.failed(RequestRefused.notFound("chat")));
-      }
-    }
-    if (accepted.isEmpty()) {
-      return;
-    }
-    // The row lock orders the writers of this chat, on every node, until commit; the tempId check
-    // after it sees any resend that committed meanwhile.
-    Long head = rows.lockChat(chatId);
-    if (head == null) {
-      accepted.forEach(
-          i -> outcomes.set(i, GroupCommit.Outcome.failed(RequestRefused.notFound("chat"))));
-      return;
-    }
-    Map<String, Message> byTempId = new HashMap<>();
-    long seq = head;
-    long now = clock.millis();
-    for (int i : accepted) {
-      SendRequest send = sends.get(i);
-      ClientEvent.SendMessage cmd = send.command();
-      String tempKey = tempKey(send.userId(), cmd.tempId());
-      Long key = null;
-      if (tempKey != null) {
-        Message earlier = byTempId.get(tempKey); // the same tempId again in this batch
-        boolean keyTaken = false;
-        key = tempKeys.of(chatId, send.userId(), cmd.tempId());
-        if (earlier == null && lookUpTempIds) {
-          SendRows.Earlier stored = rows.byTempId(chatId, send.userId(), cmd.tempId(), key);
-          earlier = stored.message();
-          keyTaken = stored.keyTaken();
-        }
-        if (earlier != null) {
-          byTempId.put(tempKey, earlier);
-          outcomes.set(i, GroupCommit.Outcome.of(duplicate(earlier)));
-          continue;
-        }
-        // Without lookups, a key stored before is refused by the unique index, and the caller
-        // writes the batch again with them.
-        if (keyTaken) {
-          key = null; // another tempId's key: stored without one
-        }
-      }
-      MessageType type = cmd.messageType() == null ? MessageType.TEXT : cmd.messageType();
-      List<AttachmentRecord> files;
-      try {
-        files = attachmentsToSend(send.userId(), type, cmd.attachments());
-      } catch (RequestRefused refused) {
-        outcomes.set(i, GroupCommit.Outcome.failed(refused));
-        continue;
-      }
-      seq++;
-      String content = cmd.content() == null ? "" : cmd.content();
-      // The metadata is copied into the message: history and replay show it without another query.
-      List<Attachment> metadata = files.stream().map(AttachmentRecord::metadata).toList();
-      Message message =
-          new Message(
-              RowIds.next(),
-              chatId,
-              send.userId(),
-              content,
-              type,
-              metadata.isEmpty() ? "[]" : EventEncoder.data(metadata),
-              cmd.tempId(),
-              now,
-              seq);
-      Long storedKey = rows.insert(message, key);
-      if (!files.isEmpty()) {
-        // The links reference the message row: it must be inserted first.
-        rows.flushMessages();
-        attachments.link(message.id(), chatId, files);
-      }
-      if (tempKey != null) {
-        byTempId.put(tempKey, message); // the same tempId again in this batch is a resend
-      }
-      // Built from what is at hand: the attachments need no decoding, the time one formatting.
-      String createdAt = EpochMillis.iso(now);
-      ServerEvent.NewMessage event = newMessageEvent(message, metadata, createdAt);
-      String data = EventEncoder.data(event);
-      JournaledSend written =
-          new JournaledSend(message, storedKey, files.stream().map(AttachmentRecord::id).toList());
-      outcomes.set(
-          i,
-          GroupCommit.Outcome.of(new Sent(ack(message, createdAt), event, data, false, written)));
-    }
-    if (seq != head) {
-      rows.setLastSeq(chatId, seq);
-    }
-  }
-
-  /** Which of the senders that still need a check are members of the chat, in one query. */
-  private Set<String> membersAmong(String chatId, List<Integer> items, List<SendRequest> sends) {
-    Set<String> unproven = new HashSet<>();
-    for (int i : items) {
-      if (!sends.get(i).memberProven()) {
-        unproven.add(sends.get(i).userId());
-      }
-    }
-    if (unproven.isEmpty()) {
-      return Set.of();
-    }
-    return new HashSet<>(
-        em.createQuery(
-                "SELECT m.userId FROM ChatMember m WHERE m.chatId = :chat AND m.userId IN :users",
-                String.class)
-            .setParameter("chat", chatId)
-            .setParameter("users", List.copyOf(unproven))
-            .setFlushMode(FlushModeType.COMMIT)
-            .getResultList());
-  }
-
-  /** A tempId is the sender's own: two users may pick the same one. */
-  private static String tempKey(String senderId, String tempId) {
-    return tempId == null ? null : senderId + '\n' + tempId;
-  }
-
-  /**
-   * The sender's own uploads named in the message, resolved in one query. IMAGE messages take only
-   * images (the decoder already required at least one attachment for IMAGE and FILE).
-   */
-  private List<AttachmentRecord> attachmentsToSend(
-      String userId, MessageType type, List<String> ids) {
-    List<AttachmentRecord> files =
-        attachments.ownedBy(userId, ids == null ? List.of() : List.copyOf(ids));
-    if (type.needsAttachment() && files.isEmpty()) {
-      throw RequestRefused.validation("attachments must not be empty for messageType " + type);
-    }
-    if (type == MessageType.IMAGE) {
-      for (int i = 0; i < files.size(); i++) {
-        if (!files.get(i).contentType().startsWith("image/")) {
-          throw RequestRefused.validation(
-              "attachments[" + i + "] is not an image; IMAGE messages take only images");
-        }
-      }
-    }
-    return files;
   }
 
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
@@ -670,7 +496,7 @@ public class MessageStore {
    * The answer to a resend: the stored message as first announced (without its text if deleted
    * since).
    */
-  private Sent duplicate(Message message) {
+  static Sent duplicate(Message message) {
     return new Sent(ack(message), newMessageEvent(message), null, true, null);
   }
 
@@ -678,7 +504,7 @@ public class MessageStore {
     return ack(message, EpochMillis.iso(message.createdAt()));
   }
 
-  private static ServerEvent.MessageSent ack(Message message, String createdAt) {
+  static ServerEvent.MessageSent ack(Message message, String createdAt) {
     return new ServerEvent.MessageSent(
         message.tempId(), message.id(), message.chatId(), createdAt, message.seq());
   }
@@ -690,7 +516,7 @@ public class MessageStore {
         EpochMillis.iso(message.createdAt()));
   }
 
-  private static ServerEvent.NewMessage newMessageEvent(
+  static ServerEvent.NewMessage newMessageEvent(
       Message message, List<Attachment> attachments, String createdAt) {
     return new ServerEvent.NewMessage(
         message.id(),

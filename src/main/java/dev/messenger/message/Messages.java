@@ -11,7 +11,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,27 +27,6 @@ public class Messages {
   EntityManager em;
 
   @Inject MessengerConfig config;
-
-  /**
-   * Several sends in one transaction (see {@link SendBatcher}). A refusal (not a member, unknown
-   * attachment...) is that item's outcome and wrote nothing, so the others still commit; any other
-   * failure rolls the whole batch back. Committed, not yet durable: the caller hands the outcomes
-   * to the {@link SendJournal} before acknowledging them.
-   */
-  public List<GroupCommit.Outcome<MessageStore.Sent>> sendAll(
-      List<MessageStore.SendRequest> sends) {
-    return store().sendAll(sends);
-  }
-
-  /**
-   * {@link #sendAll} without looking tempIds up ({@link MessageStore#sendAll(List, boolean)}).
-   *
-   * @throws SendRows.UniqueKeyTaken when a tempId was stored before: the batch was rolled back
-   */
-  public List<GroupCommit.Outcome<MessageStore.Sent>> sendAllNew(
-      List<MessageStore.SendRequest> sends) {
-    return store().sendAll(sends, false);
-  }
 
   @DurableCommit
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {

@@ -12,14 +12,14 @@ import java.util.function.Consumer;
 
 /**
  * {@code send_message} through group commit: sends share transactions (one per batch, in {@link
- * Messages#sendAll}, made durable by the {@link SendJournal}), sharded by chat so chats proceed in
+ * SendTransactions}, made durable by the {@link SendJournal}), sharded by chat so chats proceed in
  * parallel and each chat's messages are written, and completed, in arrival order. The writers run
  * on the server's default managed (scheduled) executor: no thread of its own, and the socket thread
  * that queued a send is free at once.
  */
 @ApplicationScoped
 public class SendBatcher {
-  @Inject Messages messages;
+  @Inject SendTransactions transactions;
   @Inject MessengerConfig config;
   @Inject GatewayMetrics metrics;
   @Inject SendJournal journal;
@@ -41,7 +41,7 @@ public class SendBatcher {
               long cpuBefore = WriterCpu.now();
               try {
                 metrics.sendCommitted();
-                List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = write(messages, batch);
+                List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = write(transactions, batch);
                 // Durable before GroupCommit hands the outcomes on (acknowledgement, broadcast).
                 journal.committed(outcomes);
                 return outcomes;
@@ -63,15 +63,15 @@ public class SendBatcher {
    * writes.
    */
   static List<GroupCommit.Outcome<MessageStore.Sent>> write(
-      Messages messages, List<MessageStore.SendRequest> batch) {
+      SendTransactions transactions, List<MessageStore.SendRequest> batch) {
     if (batch.size() > 1) {
       try {
-        return messages.sendAllNew(batch);
+        return transactions.sendAllNew(batch);
       } catch (SendRows.UniqueKeyTaken resent) {
         // Rolled back; again, looking every tempId up.
       }
     }
-    return messages.sendAll(batch);
+    return transactions.sendAll(batch);
   }
 
   /**

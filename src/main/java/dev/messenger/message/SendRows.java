@@ -1,6 +1,8 @@
 package dev.messenger.message;
 
+import dev.messenger.attachment.AttachmentRecord;
 import dev.messenger.protocol.MessageType;
+import dev.messenger.protocol.RequestRefused;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
@@ -8,7 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,6 +34,9 @@ final class SendRows implements AutoCloseable {
   private PreparedStatement byTempIdWithoutKey;
   private PreparedStatement insertMessage;
   private PreparedStatement setLastSeq;
+  private PreparedStatement isMember;
+  private PreparedStatement ownedAttachment;
+  private PreparedStatement linkAttachment;
   private int queuedMessages;
   private final Set<Long> keysInBatch = new HashSet<>();
   private int queuedSeqs;
@@ -174,6 +182,100 @@ final class SendRows implements AutoCloseable {
     }
   }
 
+  /**
+   * Which of {@code users} are members of the chat: one lookup each on the membership's primary key
+   * (senders whose connection has not joined the chat are few: a batch rarely has more than one).
+   */
+  Set<String> membersAmong(String chatId, Set<String> users) {
+    try {
+      if (isMember == null) {
+        isMember =
+            connection.prepareStatement(
+                "SELECT 1 FROM chat_members WHERE chat_id = ? AND user_id = ?");
+      }
+      Set<String> members = new HashSet<>();
+      for (String user : users) {
+        isMember.setString(1, chatId);
+        isMember.setString(2, user);
+        try (ResultSet row = isMember.executeQuery()) {
+          if (row.next()) {
+            members.add(user);
+          }
+        }
+      }
+      return members;
+    } catch (SQLException e) {
+      throw failed("check membership", e);
+    }
+  }
+
+  /**
+   * The user's own uploads with these ids, in the order given.
+   *
+   * @throws RequestRefused NOT_FOUND naming the first id that is not one of the user's uploads
+   */
+  List<AttachmentRecord> ownedAttachments(String userId, List<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    try {
+      if (ownedAttachment == null) {
+        ownedAttachment =
+            connection.prepareStatement(
+                "SELECT name, content_type, size_bytes, sha256, created_at FROM attachments"
+                    + " WHERE id = ? AND uploader_id = ?");
+      }
+      List<AttachmentRecord> found = new ArrayList<>(ids.size());
+      for (int i = 0; i < ids.size(); i++) {
+        ownedAttachment.setString(1, ids.get(i));
+        ownedAttachment.setString(2, userId);
+        try (ResultSet row = ownedAttachment.executeQuery()) {
+          if (!row.next()) {
+            throw RequestRefused.notFound("attachments[" + i + "]");
+          }
+          found.add(
+              new AttachmentRecord(
+                  ids.get(i),
+                  userId,
+                  row.getString(1),
+                  row.getString(2),
+                  row.getLong(3),
+                  row.getString(4),
+                  row.getLong(5)));
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw failed("look up attachments", e);
+    }
+  }
+
+  /**
+   * Records that these attachments were sent in the message (which must have been sent already:
+   * {@link #flushMessages}); members of the chat may then download them.
+   */
+  void link(String messageId, String chatId, List<AttachmentRecord> attachments) {
+    try {
+      if (linkAttachment == null) {
+        linkAttachment =
+            connection.prepareStatement(
+                "INSERT INTO message_attachments (message_id, attachment_id, chat_id)"
+                    + " VALUES (?, ?, ?)");
+      }
+      // An upload named twice in one message is linked once.
+      for (String attachmentId :
+          new LinkedHashSet<>(attachments.stream().map(AttachmentRecord::id).toList())) {
+        linkAttachment.setString(1, messageId);
+        linkAttachment.setString(2, attachmentId);
+        linkAttachment.setString(3, chatId);
+        linkAttachment.addBatch();
+      }
+      linkAttachment.executeBatch();
+    } catch (SQLException e) {
+      throw failed("link attachments", e);
+    }
+  }
+
   /** Queues the chat's new last seq (sent by {@link #flush}). */
   void setLastSeq(String chatId, long seq) {
     try {
@@ -254,7 +356,14 @@ final class SendRows implements AutoCloseable {
   public void close() {
     for (PreparedStatement statement :
         new PreparedStatement[] {
-          lockChat, byTempKey, byTempIdWithoutKey, insertMessage, setLastSeq
+          lockChat,
+          byTempKey,
+          byTempIdWithoutKey,
+          insertMessage,
+          setLastSeq,
+          isMember,
+          ownedAttachment,
+          linkAttachment
         }) {
       if (statement != null) {
         try {

@@ -17,8 +17,8 @@ class SendBatcherTest {
   private final List<String> calls = new ArrayList<>();
   private boolean resendInBatch;
 
-  private final Messages messages =
-      new Messages() {
+  private final SendTransactions messages =
+      new SendTransactions() {
         @Override
         public List<GroupCommit.Outcome<MessageStore.Sent>> sendAllNew(
             List<MessageStore.SendRequest> sends) {
