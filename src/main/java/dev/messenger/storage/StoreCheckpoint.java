@@ -22,9 +22,9 @@ import javax.sql.DataSource;
  * not lose is then this {@code CHECKPOINT} ({@code MVStore.commit}: the same write {@code
  * WRITE_DELAY=0} does), issued after each acknowledged commit by {@link DurableCommitInterceptor}
  * (edits, deletes, reactions, chats, uploads), and for sends by their journal ({@code
- * dev.messenger.message.SendJournal}) once a second, or after each batch when there is none.
- * Concurrent checkpoints queue on H2's store lock, and one that finds the work already written
- * returns at once, so they combine like a group commit.
+ * dev.messenger.message.SendJournal}) every {@code messenger.send.journal-checkpoint-ms}, or after
+ * each batch when there is none. Concurrent checkpoints queue on H2's store lock, and one that
+ * finds the work already written returns at once, so they combine like a group commit.
  */
 @ApplicationScoped
 public class StoreCheckpoint {
