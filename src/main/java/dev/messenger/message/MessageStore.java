@@ -52,19 +52,11 @@ public class MessageStore {
   private final ChatStore chats;
   private final AttachmentCatalog attachments;
 
-  private final TempKeys tempKeys;
-
   public MessageStore(EntityManager em, Clock clock, ChatStore chats) {
-    this(em, clock, chats, TempKeys.SHA_256);
-  }
-
-  /** With another key function: tests make keys collide. */
-  MessageStore(EntityManager em, Clock clock, ChatStore chats, TempKeys tempKeys) {
     this.em = em;
     this.clock = clock;
     this.chats = chats;
     this.attachments = new AttachmentCatalog(em);
-    this.tempKeys = tempKeys;
   }
 
   /**
@@ -114,38 +106,6 @@ public class MessageStore {
    * already (its connection joined the chat; membership is never revoked), so no query is needed.
    */
   public record SendRequest(String userId, ClientEvent.SendMessage command, boolean memberProven) {}
-
-  /** A single send, checked in full: {@link #sendAll} with one item, its refusal thrown. */
-  public Sent send(String userId, ClientEvent.SendMessage cmd) {
-    GroupCommit.Outcome<Sent> outcome =
-        sendAll(List.of(new SendRequest(userId, cmd, false))).get(0);
-    if (!outcome.ok()) {
-      throw outcome.failure();
-    }
-    return outcome.value();
-  }
-
-  /**
-   * Stores a batch of sends in the caller's JPA transaction, looking each tempId up: {@link
-   * SendBatchWriter#write}, on the transaction's own connection. The gateway's group commit runs
-   * the same writer in a JDBC transaction of its own ({@link SendTransactions}).
-   */
-  public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends) {
-    return sendAll(sends, true);
-  }
-
-  /**
-   * {@link #sendAll(List)}, optionally without the lookup per tempId: the unique index on the
-   * tempId keys then refuses a tempId stored before (or a key collision) with {@link
-   * SendRows.UniqueKeyTaken}, and the caller rolls back and writes the batch again with lookups. A
-   * resend is rare, and the lookup was an eighth of the server's time at 2,500 messages/s on H2. A
-   * tempId repeated within the batch is found either way.
-   */
-  public List<GroupCommit.Outcome<Sent>> sendAll(List<SendRequest> sends, boolean lookUpTempIds) {
-    try (SendRows rows = SendRows.of(em)) {
-      return new SendBatchWriter(rows, clock, tempKeys).write(sends, lookUpTempIds);
-    }
-  }
 
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
     Message message = visibleMessage(userId, cmd.messageId());

@@ -19,18 +19,17 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Stores one batch of sends through {@link SendRows}, in whatever transaction holds its connection:
- * the group commit's own JDBC transaction ({@link SendTransactions}) or a caller's JPA one ({@link
- * MessageStore#sendAll(List, boolean)}). One outcome per item, in order: the sent message (or, for
- * a tempId seen before, the original as a duplicate) or the refusal of that item alone (not a
- * member, unknown attachment), which wrote nothing. Any other exception means the batch must be
- * rolled back.
+ * Stores one batch of sends through {@link SendRows}, in the transaction that holds its connection
+ * ({@link SendTransactions}). One outcome per item, in order: the sent message (or, for a tempId
+ * seen before, the original as a duplicate) or the refusal of that item alone (not a member,
+ * unknown attachment), which wrote nothing. Any other exception means the batch must be rolled
+ * back.
  *
  * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
- * opposite orders): one query for the members among unproven senders, the chat row locked, a lookup
- * per tempId for an earlier message (on the unique index of {@link TempKeys tempId keys}) unless
- * the caller leaves that to the index, then the messages with consecutive seqs and one update of
- * the chat's seq, sent in JDBC batches at the end.
+ * opposite orders): a membership lookup per unproven sender, the chat row locked, a lookup per
+ * tempId for an earlier message (on the unique index of {@link TempKeys tempId keys}) unless the
+ * caller leaves that to the index, then the messages with consecutive seqs and one update of the
+ * chat's seq, sent in JDBC batches at the end.
  */
 final class SendBatchWriter {
   private final SendRows rows;
@@ -140,10 +139,12 @@ final class SendBatchWriter {
               now,
               seq);
       Long storedKey = rows.insert(message, key);
-      if (!files.isEmpty()) {
+      // An upload named twice in one message is linked, and journaled, once.
+      List<String> fileIds = files.stream().map(AttachmentRecord::id).distinct().toList();
+      if (!fileIds.isEmpty()) {
         // The links reference the message row: it must be inserted first.
         rows.flushMessages();
-        rows.link(message.id(), chatId, files);
+        rows.link(message.id(), chatId, fileIds);
       }
       if (tempKey != null) {
         byTempId.put(tempKey, message); // the same tempId again in this batch is a resend
@@ -152,9 +153,7 @@ final class SendBatchWriter {
       String createdAt = EpochMillis.iso(now);
       ServerEvent.NewMessage event = MessageStore.newMessageEvent(message, metadata, createdAt);
       String data = EventEncoder.data(event);
-      JournaledSend written =
-          new JournaledSend(
-              message, storedKey, files.stream().map(AttachmentRecord::id).distinct().toList());
+      JournaledSend written = new JournaledSend(message, storedKey, fileIds);
       outcomes.set(
           i,
           GroupCommit.Outcome.of(
@@ -166,7 +165,7 @@ final class SendBatchWriter {
     }
   }
 
-  /** Which of the senders that still need a check are members of the chat, in one query. */
+  /** Which of the senders that still need a check are members of the chat. */
   private Set<String> membersAmong(
       String chatId, List<Integer> items, List<MessageStore.SendRequest> sends) {
     Set<String> unproven = new HashSet<>();
@@ -187,8 +186,8 @@ final class SendBatchWriter {
   }
 
   /**
-   * The sender's own uploads named in the message, resolved in one query. IMAGE messages take only
-   * images (the decoder already required at least one attachment for IMAGE and FILE).
+   * The sender's own uploads named in the message, a lookup each. IMAGE messages take only images
+   * (the decoder already required at least one attachment for IMAGE and FILE).
    */
   private List<AttachmentRecord> attachmentsToSend(
       String userId, MessageType type, List<String> ids) {

@@ -3,7 +3,6 @@ package dev.messenger.message;
 import dev.messenger.attachment.AttachmentRecord;
 import dev.messenger.protocol.MessageType;
 import dev.messenger.protocol.RequestRefused;
-import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,20 +11,18 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The statements of a group commit, in plain JDBC on the transaction's own connection (so they
- * commit or roll back with everything else the transaction did through JPA). Why not JPA here: one
- * thread writes every message of the node; JPA's per-row unit of work (an entity built for each
- * lookup, change tracking, the commit-time calculation of what to write) was a fifth of that
- * thread's time, and these rows are never read back in the same transaction. The statements are
- * prepared once per batch and the inserts are sent as JDBC batches.
+ * The statements of a group commit, in plain JDBC on the connection of its transaction ({@link
+ * SendTransactions}; the journal's replay has its own). Why not JPA here: one thread writes every
+ * message of the node; JPA's per-row unit of work (an entity built for each lookup, change
+ * tracking, the commit-time calculation of what to write) was a fifth of that thread's time, and
+ * these rows are never read back in the same transaction. The statements are prepared once per
+ * batch and the inserts are sent as JDBC batches.
  *
- * <p>Failures come out as {@link PersistenceException}, which rolls the batch back like any JPA
- * failure.
+ * <p>Failures come out as {@link PersistenceException}; the caller rolls the batch back.
  */
 final class SendRows implements AutoCloseable {
   private final Connection connection;
@@ -43,15 +40,6 @@ final class SendRows implements AutoCloseable {
 
   private SendRows(Connection connection) {
     this.connection = connection;
-  }
-
-  /** On the connection of the entity manager's current transaction. */
-  static SendRows of(EntityManager em) {
-    Connection connection = em.unwrap(Connection.class);
-    if (connection == null) {
-      throw new IllegalStateException("no transaction: the send path needs one");
-    }
-    return new SendRows(connection);
   }
 
   /** On a connection whose transaction the caller manages (the journal's replay). */
@@ -251,10 +239,10 @@ final class SendRows implements AutoCloseable {
   }
 
   /**
-   * Records that these attachments were sent in the message (which must have been sent already:
-   * {@link #flushMessages}); members of the chat may then download them.
+   * Records that these attachments (distinct ids) were sent in the message, which must have been
+   * sent already ({@link #flushMessages}); members of the chat may then download them.
    */
-  void link(String messageId, String chatId, List<AttachmentRecord> attachments) {
+  void link(String messageId, String chatId, List<String> attachmentIds) {
     try {
       if (linkAttachment == null) {
         linkAttachment =
@@ -262,9 +250,7 @@ final class SendRows implements AutoCloseable {
                 "INSERT INTO message_attachments (message_id, attachment_id, chat_id)"
                     + " VALUES (?, ?, ?)");
       }
-      // An upload named twice in one message is linked once.
-      for (String attachmentId :
-          new LinkedHashSet<>(attachments.stream().map(AttachmentRecord::id).toList())) {
+      for (String attachmentId : attachmentIds) {
         linkAttachment.setString(1, messageId);
         linkAttachment.setString(2, attachmentId);
         linkAttachment.setString(3, chatId);

@@ -23,10 +23,12 @@ import javax.sql.DataSource;
  */
 @ApplicationScoped
 public class SendTransactions {
-  private final Clock clock = Clock.systemUTC();
-
   @Resource(lookup = "jdbc/messenger")
   DataSource database;
+
+  // Fields, not constants: tests set a clock of their own and make tempId keys collide.
+  Clock clock = Clock.systemUTC();
+  TempKeys tempKeys = TempKeys.SHA_256;
 
   /**
    * One batch in one transaction, looking each tempId up first ({@link SendBatchWriter#write}). A
@@ -54,7 +56,7 @@ public class SendTransactions {
       connection.setAutoCommit(false);
       try (SendRows rows = SendRows.on(connection)) {
         List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-            new SendBatchWriter(rows, clock, TempKeys.SHA_256).write(sends, lookUpTempIds);
+            new SendBatchWriter(rows, clock, tempKeys).write(sends, lookUpTempIds);
         connection.commit();
         return outcomes;
       } catch (RuntimeException | Error | SQLException failed) {

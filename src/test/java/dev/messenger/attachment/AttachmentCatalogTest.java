@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.messenger.chat.ChatStore;
 import dev.messenger.message.MessageStore;
+import dev.messenger.message.TestSends;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.MessageType;
 import dev.messenger.storage.OnEachDatabase;
@@ -60,17 +61,11 @@ class AttachmentCatalogTest {
   }
 
   private String send(AttachmentRecord a) {
-    return db.tx(
-            em ->
-                new MessageStore(em, clock, new ChatStore(em, clock))
-                    .send(
-                        alice,
-                        new ClientEvent.SendMessage(
-                            chatId,
-                            "",
-                            MessageType.FILE,
-                            UUID.randomUUID().toString(),
-                            List.of(a.id()))))
+    return TestSends.one(
+            TestSends.on(db, clock),
+            alice,
+            new ClientEvent.SendMessage(
+                chatId, "", MessageType.FILE, UUID.randomUUID().toString(), List.of(a.id())))
         .ack()
         .messageId();
   }

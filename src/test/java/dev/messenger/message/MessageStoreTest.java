@@ -46,6 +46,7 @@ class MessageStoreTest {
 
   private final TestClock clock = new TestClock(START);
   private TestDatabase db;
+  private SendTransactions sends;
   private String alice;
   private String bob;
   private String chatId;
@@ -61,6 +62,12 @@ class MessageStoreTest {
     alice = "alice-" + UUID.randomUUID();
     bob = "bob-" + UUID.randomUUID();
     chatId = db.tx(em -> new ChatStore(em, clock).create(alice, "chat", List.of(bob))).id();
+    sends = TestSends.on(db, clock);
+  }
+
+  /** A send as the gateway's group commit writes it, alone, its refusal thrown. */
+  private MessageStore.Sent sendOne(String user, ClientEvent.SendMessage cmd) {
+    return TestSends.one(sends, user, cmd);
   }
 
   private <T> T store(Function<MessageStore, T> work) {
@@ -68,7 +75,7 @@ class MessageStoreTest {
   }
 
   private MessageStore.Sent send(String user, String content, String tempId) {
-    return store(s -> s.send(user, text(chatId, content, tempId)));
+    return sendOne(user, text(chatId, content, tempId));
   }
 
   private static ClientEvent.SendMessage text(String chatId, String content, String tempId) {
@@ -87,7 +94,7 @@ class MessageStoreTest {
   private MessageStore.Sent sendWith(
       String user, MessageType type, String tempId, AttachmentRecord... files) {
     List<String> ids = java.util.Arrays.stream(files).map(AttachmentRecord::id).toList();
-    return store(s -> s.send(user, new ClientEvent.SendMessage(chatId, "look", type, tempId, ids)));
+    return sendOne(user, new ClientEvent.SendMessage(chatId, "look", type, tempId, ids));
   }
 
   private long count(String sql, Object... args) {
@@ -169,16 +176,10 @@ class MessageStoreTest {
         ErrorCode.NOT_FOUND,
         "attachments[0] not found",
         () ->
-            store(
-                s ->
-                    s.send(
-                        alice,
-                        new ClientEvent.SendMessage(
-                            chatId,
-                            "x",
-                            MessageType.FILE,
-                            "t2",
-                            List.of(UUID.randomUUID().toString())))));
+            sendOne(
+                alice,
+                new ClientEvent.SendMessage(
+                    chatId, "x", MessageType.FILE, "t2", List.of(UUID.randomUUID().toString()))));
     assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
     assertEquals(0, count("SELECT COUNT(*) FROM message_attachments WHERE chat_id = ?", chatId));
     assertEquals(0, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
@@ -210,12 +211,9 @@ class MessageStoreTest {
     String second = sendWith(alice, MessageType.IMAGE, "t2", png).ack().messageId();
     String otherChat =
         db.tx(em -> new ChatStore(em, clock).create(alice, "other", List.of("carol"))).id();
-    store(
-        s ->
-            s.send(
-                alice,
-                new ClientEvent.SendMessage(
-                    otherChat, "", MessageType.IMAGE, "t3", List.of(png.id()))));
+    sendOne(
+        alice,
+        new ClientEvent.SendMessage(otherChat, "", MessageType.IMAGE, "t3", List.of(png.id())));
     assertNotEquals(first, second);
     assertEquals(
         3, count("SELECT COUNT(*) FROM message_attachments WHERE attachment_id = ?", png.id()));
@@ -274,7 +272,7 @@ class MessageStoreTest {
             // A resend of a message committed before the batch.
             new MessageStore.SendRequest(alice, text(chatId, "before", "t0"), false),
             new MessageStore.SendRequest(alice, text(otherChat, "a2", "ta2"), false));
-    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = store(st -> st.sendAll(batch));
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = sends.sendAll(batch);
 
     assertEquals(batch.size(), outcomes.size());
     assertEquals(2L, outcomes.get(0).value().ack().seq());
@@ -311,12 +309,12 @@ class MessageStoreTest {
             new MessageStore.SendRequest(bob, text(chatId, "b1", "tb1"), true),
             new MessageStore.SendRequest(alice, text(chatId, "before", "t0"), true));
 
-    assertThrows(SendRows.UniqueKeyTaken.class, () -> store(st -> st.sendAll(batch, false)));
+    assertThrows(SendRows.UniqueKeyTaken.class, () -> sends.sendAllNew(batch));
 
     assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
     assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
     // Written again with lookups, as the send path does next: Bob's is new, Alice's the original.
-    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = store(st -> st.sendAll(batch, true));
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = sends.sendAll(batch);
     assertFalse(outcomes.get(0).value().duplicate());
     assertTrue(outcomes.get(1).value().duplicate());
     assertEquals(1L, outcomes.get(1).value().ack().seq());
@@ -331,11 +329,7 @@ class MessageStoreTest {
     chatOfAliceAndBob(kind);
     TempKeys oneKey = (chat, sender, tempId) -> 42L;
     Function<List<MessageStore.SendRequest>, List<GroupCommit.Outcome<MessageStore.Sent>>> send =
-        batch ->
-            db.tx(
-                em ->
-                    new MessageStore(em, clock, new ChatStore(em, clock), oneKey)
-                        .sendAll(batch, true));
+        TestSends.on(db, clock, oneKey)::sendAll;
     MessageStore.Sent first =
         send.apply(List.of(new MessageStore.SendRequest(alice, text(chatId, "one", "t1"), true)))
             .get(0)
@@ -398,11 +392,9 @@ class MessageStoreTest {
               new MessageStore.SendRequest(alice, text(chatId, "a", round + "1"), true),
               new MessageStore.SendRequest(bob, text(chatId, "b", round + "2"), true),
               new MessageStore.SendRequest(alice, text(otherChat, "c", round + "3"), true));
+      SendTransactions withOneKey = TestSends.on(db, clock, oneKey);
       List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-          db.tx(
-              em ->
-                  new MessageStore(em, clock, new ChatStore(em, clock), oneKey)
-                      .sendAll(batch, lookUp));
+          lookUp ? withOneKey.sendAll(batch) : withOneKey.sendAllNew(batch);
       outcomes.forEach(o -> assertFalse(o.value().duplicate(), round));
     }
     assertEquals(
@@ -415,14 +407,11 @@ class MessageStoreTest {
   void withoutLookupsATempIdRepeatedWithinTheBatchIsStillOneMessage(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);
     List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-        store(
-            st ->
-                st.sendAll(
-                    List.of(
-                        new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), true),
-                        new MessageStore.SendRequest(bob, text(chatId, "b1", "ta1"), true),
-                        new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), true)),
-                    false));
+        sends.sendAllNew(
+            List.of(
+                new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), true),
+                new MessageStore.SendRequest(bob, text(chatId, "b1", "ta1"), true),
+                new MessageStore.SendRequest(alice, text(chatId, "a1", "ta1"), true)));
 
     assertFalse(outcomes.get(0).value().duplicate());
     assertFalse(outcomes.get(1).value().duplicate(), "the same tempId from another sender");
@@ -438,12 +427,10 @@ class MessageStoreTest {
     String stranger = "stranger-" + UUID.randomUUID();
     // The gateway proves membership when a connection joins; the store takes its word for it.
     List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-        store(
-            st ->
-                st.sendAll(
-                    List.of(
-                        new MessageStore.SendRequest(bob, text(chatId, "hi", "t1"), true),
-                        new MessageStore.SendRequest(stranger, text(chatId, "hi", "t2"), false))));
+        sends.sendAll(
+            List.of(
+                new MessageStore.SendRequest(bob, text(chatId, "hi", "t1"), true),
+                new MessageStore.SendRequest(stranger, text(chatId, "hi", "t2"), false)));
     assertTrue(outcomes.get(0).ok());
     assertEquals(ErrorCode.NOT_FOUND, ((RequestRefused) outcomes.get(1).failure()).code());
   }
@@ -452,12 +439,10 @@ class MessageStoreTest {
   void aBatchForAChatThatDoesNotExistIsRefusedItemByItem(TestDatabase.Kind kind) {
     chatOfAliceAndBob(kind);
     List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-        store(
-            st ->
-                st.sendAll(
-                    List.of(
-                        new MessageStore.SendRequest(alice, text("no-such-chat", "x", "t1"), true),
-                        new MessageStore.SendRequest(alice, text(chatId, "y", "t2"), false))));
+        sends.sendAll(
+            List.of(
+                new MessageStore.SendRequest(alice, text("no-such-chat", "x", "t1"), true),
+                new MessageStore.SendRequest(alice, text(chatId, "y", "t2"), false)));
     assertEquals(ErrorCode.NOT_FOUND, ((RequestRefused) outcomes.get(0).failure()).code());
     assertEquals(1L, outcomes.get(1).value().ack().seq());
   }
@@ -469,7 +454,7 @@ class MessageStoreTest {
     assertRefused(
         ErrorCode.NOT_FOUND,
         "chat not found",
-        () -> store(s -> s.send(alice, text("no-such-chat", "hi", "t"))));
+        () -> sendOne(alice, text("no-such-chat", "hi", "t")));
   }
 
   @OnEachDatabase
@@ -528,12 +513,7 @@ class MessageStoreTest {
     chatOfAliceAndBob(kind);
     List<String> files = List.of(upload(alice, "x.pdf", "application/pdf").id());
     String id =
-        store(
-                s ->
-                    s.send(
-                        alice,
-                        new ClientEvent.SendMessage(
-                            chatId, "secret", MessageType.FILE, "t", files)))
+        sendOne(alice, new ClientEvent.SendMessage(chatId, "secret", MessageType.FILE, "t", files))
             .ack()
             .messageId();
     store(s -> s.edit(alice, new ClientEvent.EditMessage(id, "still secret")));
@@ -579,11 +559,7 @@ class MessageStoreTest {
 
     // A late resend of the deleted message must not bring its text back either.
     MessageStore.Sent resend =
-        store(
-            s ->
-                s.send(
-                    alice,
-                    new ClientEvent.SendMessage(chatId, "secret", MessageType.FILE, "t", files)));
+        sendOne(alice, new ClientEvent.SendMessage(chatId, "secret", MessageType.FILE, "t", files));
     assertTrue(resend.duplicate());
     assertEquals("", resend.event().content());
     assertEquals(List.of(), resend.event().attachments());

@@ -1,0 +1,34 @@
+package dev.messenger.message;
+
+import dev.messenger.protocol.ClientEvent;
+import dev.messenger.storage.TestDatabase;
+import java.time.Clock;
+import java.util.List;
+
+/** The group commit's transactions on a test database, as the gateway runs them. */
+public final class TestSends {
+  private TestSends() {}
+
+  public static SendTransactions on(TestDatabase db, Clock clock) {
+    return on(db, clock, TempKeys.SHA_256);
+  }
+
+  static SendTransactions on(TestDatabase db, Clock clock, TempKeys tempKeys) {
+    SendTransactions sends = new SendTransactions();
+    sends.database = db.dataSource();
+    sends.clock = clock;
+    sends.tempKeys = tempKeys;
+    return sends;
+  }
+
+  /** One send, not proven a member, in a transaction of its own; its refusal is thrown. */
+  public static MessageStore.Sent one(
+      SendTransactions sends, String userId, ClientEvent.SendMessage cmd) {
+    GroupCommit.Outcome<MessageStore.Sent> outcome =
+        sends.sendAll(List.of(new MessageStore.SendRequest(userId, cmd, false))).get(0);
+    if (!outcome.ok()) {
+      throw outcome.failure();
+    }
+    return outcome.value();
+  }
+}
