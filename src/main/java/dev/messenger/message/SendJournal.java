@@ -37,8 +37,16 @@ import javax.sql.DataSource;
  * reactions do) rewrote every B-tree page a message touched, about 12 KB per message and half of
  * the server's CPU at 2,500 messages/s (bench/README.md). Every {@code
  * messenger.send.journal-checkpoint-ms} the writer that comes along starts a new journal file, has
- * H2 write its store out, and deletes the files before; a start replays the files a killed server
- * left. On PostgreSQL (whose commit is durable) and in-memory H2 there is no journal.
+ * H2 write its store out, and deletes the files that were closed at the write-out before; a start
+ * replays the files a killed server left. On PostgreSQL (whose commit is durable) and in-memory H2
+ * there is no journal.
+ *
+ * <p>Why a file is kept one period past the write-out that follows it: H2's {@code CHECKPOINT}
+ * returns at once when nothing is left to write, also when its own background writer has taken the
+ * changes a moment before and is still writing them on H2's threads ({@code MVStore.tryCommit}:
+ * "may return BEFORE this thread changes are actually persisted"). A file deleted right after that
+ * could take with it sends the store does not have yet. A whole period later they are written (H2's
+ * write pipeline is a few chunks deep), and a replay skips what the store has.
  *
  * <p>A batch is appended after its commit and before anyone hears of it (the acknowledgement and
  * the broadcast come after this returns), so whatever a client was told is in the journal or in the
@@ -72,6 +80,10 @@ public class SendJournal {
   private volatile boolean settled;
 
   private final AtomicBoolean rotating = new AtomicBoolean();
+
+  /** Files numbered below this were closed before the last write-out: the next one deletes them. */
+  private volatile long deletableBefore;
+
   private final LongAdder appends = new LongAdder();
   private volatile long rotatedAtNanos;
 
@@ -103,7 +115,8 @@ public class SendJournal {
           recovered = replay(connection, earlier.entries());
         }
         checkpoint.afterCommit();
-        opened.deleteBefore(current);
+        // Kept until the next write-out, as a rotation's files are: see the class comment.
+        deletableBefore = current;
         if (earlier.tornFiles() > 0 || recovered.restored() > 0 || recovered.refused() > 0) {
           LOG.warning(
               () ->
@@ -187,10 +200,10 @@ public class SendJournal {
 
   /**
    * Once a period (or a file size) is up: a new file, then the store written out (every entry of
-   * the earlier files belongs to a commit made before) and the earlier files deleted. The writer
-   * that comes along starts the new file (an idle node does nothing); the store is written out on
-   * another thread, so that its tens of milliseconds do not hold up the sends behind. A failure
-   * leaves the files, which the next rotation or start deals with.
+   * the earlier files belongs to a commit made before) and the files closed at the write-out before
+   * deleted. The writer that comes along starts the new file (an idle node does nothing); the store
+   * is written out on another thread, so that its tens of milliseconds do not hold up the sends
+   * behind. A failure leaves the files, which the next rotation or start deals with.
    */
   private void rotateWhenDue(Journal j) {
     long now = System.nanoTime();
@@ -218,7 +231,8 @@ public class SendJournal {
   private void writeOutBefore(Journal j, long next) {
     try {
       checkpoint.afterCommit();
-      j.deleteBefore(next);
+      j.deleteBefore(deletableBefore);
+      deletableBefore = next;
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "Send journal rotation failed; its files are kept", e);
     } finally {

@@ -56,7 +56,7 @@ public final class Journal implements AutoCloseable {
     Files.createDirectories(dir);
     Journal journal = new Journal(dir);
     long last = 0;
-    for (Path file : journal.files()) {
+    for (Path file : files(dir)) {
       last = Math.max(last, number(file));
     }
     journal.startFile(last + 1);
@@ -106,9 +106,21 @@ public final class Journal implements AutoCloseable {
 
   /** The entries of every file numbered below {@code number}, in append order. */
   public Earlier entriesBefore(long number) throws IOException {
+    return read(dir, number);
+  }
+
+  /**
+   * The entries of every file in {@code dir}, in append order, without opening the journal (which
+   * starts a file of its own): for a look at a journal that another owner has open.
+   */
+  public static Earlier readAll(Path dir) throws IOException {
+    return read(dir, Long.MAX_VALUE);
+  }
+
+  private static Earlier read(Path dir, long number) throws IOException {
     List<byte[]> entries = new ArrayList<>();
     int torn = 0;
-    for (Path file : files()) {
+    for (Path file : files(dir)) {
       if (number(file) < number && !read(Files.readAllBytes(file), entries)) {
         torn++;
       }
@@ -118,7 +130,7 @@ public final class Journal implements AutoCloseable {
 
   /** Deletes the files numbered below {@code number}. */
   public void deleteBefore(long number) throws IOException {
-    for (Path file : files()) {
+    for (Path file : files(dir)) {
       if (number(file) < number) {
         Files.deleteIfExists(file);
       }
@@ -168,7 +180,7 @@ public final class Journal implements AutoCloseable {
   }
 
   /** The journal's files, in number order. */
-  private List<Path> files() throws IOException {
+  private static List<Path> files(Path dir) throws IOException {
     try (Stream<Path> listing = Files.list(dir)) {
       return listing
           .filter(f -> NAME.matcher(f.getFileName().toString()).matches())

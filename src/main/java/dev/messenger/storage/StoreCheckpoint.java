@@ -25,6 +25,12 @@ import javax.sql.DataSource;
  * dev.messenger.message.SendJournal}) every {@code messenger.send.journal-checkpoint-ms}, or after
  * each batch when there is none. Concurrent checkpoints queue on H2's store lock, and one that
  * finds the work already written returns at once, so they combine like a group commit.
+ *
+ * <p>A limit of H2's that this does not close: {@code CHECKPOINT} also returns at once when H2's
+ * own background writer took the changes a moment before and is still writing them on its threads
+ * ({@code MVStore.tryCommit} hands the write to a pipeline a few chunks deep). An edit acknowledged
+ * in those milliseconds is lost if the server is killed before the write ends. Sends are not
+ * exposed: their journal files are kept a period past the write-out that covers them.
  */
 @ApplicationScoped
 public class StoreCheckpoint {

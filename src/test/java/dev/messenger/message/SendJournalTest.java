@@ -35,6 +35,7 @@ class SendJournalTest {
   private final List<String> checkpoints = new ArrayList<>();
   private final List<Runnable> tasks = new ArrayList<>();
   private boolean journalOn = true;
+  private boolean failCheckpoints;
   private Duration period = Duration.ofHours(1);
   private Connection held;
   private SendJournal sendJournal;
@@ -75,7 +76,8 @@ class SendJournalTest {
   }
 
   @Test
-  void onceThePeriodIsUpTheStoreIsWrittenOutAndEarlierFilesDeleted() throws Exception {
+  void onceThePeriodIsUpTheStoreIsWrittenOutAndFilesClosedAtTheWriteOutBeforeDeleted()
+      throws Exception {
     period = Duration.ZERO;
     SendJournal journal = started("jdbc:h2:" + dir.resolve("db"));
     checkpoints.clear();
@@ -86,8 +88,27 @@ class SendJournalTest {
     assertEquals(1, tasks.size());
     tasks.remove(0).run();
     assertEquals(List.of("checkpoint"), checkpoints);
-    // The file m1 went to is gone; the new one is empty.
-    assertEquals(List.of(), journaled());
+    // H2 may still be writing what its CHECKPOINT found taken already: m1's file stays a period.
+    assertEquals(List.of("m1"), journaledIds());
+
+    journal.committed(List.of(sent("m2", 2)));
+    tasks.remove(0).run();
+    assertEquals(List.of("checkpoint", "checkpoint"), checkpoints);
+    assertEquals(List.of("m2"), journaledIds(), "m1's file gone at the next write-out");
+  }
+
+  @Test
+  void aWriteOutThatFailsDeletesNothing() throws Exception {
+    period = Duration.ZERO;
+    SendJournal journal = started("jdbc:h2:" + dir.resolve("db"));
+    journal.committed(List.of(sent("m1", 1)));
+    tasks.remove(0).run();
+    failCheckpoints = true;
+
+    journal.committed(List.of(sent("m2", 2)));
+    tasks.remove(0).run();
+
+    assertEquals(List.of("m1", "m2"), journaledIds());
   }
 
   @Test
@@ -164,8 +185,13 @@ class SendJournalTest {
       row.next();
       assertEquals(1, row.getInt(1));
     }
-    assertEquals(List.of("checkpoint"), checkpoints, "written out before the files go");
-    assertEquals(List.of(), journaled(), "replayed");
+    assertEquals(List.of("checkpoint"), checkpoints, "written out after the replay");
+    assertEquals(List.of("m1"), journaledIds(), "replayed, the file kept until the next write-out");
+
+    period = Duration.ZERO;
+    sendJournal.committed(List.of(sent("m2", 2)));
+    tasks.remove(0).run();
+    assertEquals(List.of("m2"), journaledIds());
   }
 
   private SendJournal started(String url) throws Exception {
@@ -178,6 +204,9 @@ class SendJournalTest {
         new StoreCheckpoint() {
           @Override
           public void afterCommit() {
+            if (failCheckpoints) {
+              throw new IllegalStateException("CHECKPOINT failed");
+            }
             checkpoints.add("checkpoint");
           }
         };
@@ -232,9 +261,16 @@ class SendJournalTest {
 
   /** Every entry in the journal's files, read as the next start would. */
   private List<byte[]> journaled() throws Exception {
-    try (Journal reader = Journal.open(dir.resolve("db.journal"))) {
-      return reader.entriesBefore(Long.MAX_VALUE).entries();
+    return Journal.readAll(dir.resolve("db.journal")).entries();
+  }
+
+  /** The ids of the journaled messages, in append order. */
+  private List<String> journaledIds() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (byte[] entry : journaled()) {
+      JournaledSend.decode(entry).forEach(send -> ids.add(send.message().id()));
     }
+    return ids;
   }
 
   private static GroupCommit.Outcome<MessageStore.Sent> sent(String id, long seq) {

@@ -102,9 +102,10 @@ class StoreCheckpointTest {
     long kept = chunksAfter(commits, "WRITE_DELAY=0;RETENTION_TIME=0", "kept");
     System.out.println("chunks after " + commits + " commits: " + compacted + " / " + kept);
     assertTrue(kept > commits / 2, "without the background thread chunks accumulate: " + kept);
-    // How far the thread gets depends on the CPU it is given (121 idle, 171-183 with the cores
-    // busy, for the 1,500 commits here); a count that tracked the commits would be near 1,500.
-    assertTrue(compacted < commits / 4, "compacted to " + compacted + " chunks, kept: " + kept);
+    // How far the thread gets depends on the CPU it is given (58-404 chunks seen for the 1,500
+    // commits here, the more the busier the cores); a count that tracked the commits would be
+    // near 1,500, as the kept one is.
+    assertTrue(compacted < kept / 2, "compacted to " + compacted + " chunks, kept: " + kept);
   }
 
   private long chunksAfter(int commits, String settings, String name) throws Exception {
