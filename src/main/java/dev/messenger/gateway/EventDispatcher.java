@@ -199,7 +199,7 @@ public class EventDispatcher {
         return; // a resend after a lost ack: the original was delivered already
       }
       metrics.messageStored();
-      String frame = EventEncoder.frameFromData(EventName.NEW_MESSAGE, sent.eventData());
+      String frame = EventEncoder.frame(EventName.NEW_MESSAGE, sent.event());
       bus.publish(
           ChatFrame.exceptConnection(command.chatId(), sent.ack().seq(), frame, connection.id()));
       typing.stop(command.chatId(), connection.userId());

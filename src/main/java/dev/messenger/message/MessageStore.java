@@ -60,15 +60,14 @@ public class MessageStore {
   }
 
   /**
-   * The result of a send; {@code duplicate} when the tempId was seen before and nothing was
-   * written. {@code eventData}: the {@code new_message} data as JSON, encoded once here so the
-   * broadcast frame is spliced around it; null for a duplicate, which is not broadcast. {@code
-   * written}: the rows the send wrote, for the {@link SendJournal}; null for a duplicate.
+   * The result of a send; {@code duplicate} when the tempId was seen before and nothing was written
+   * (its {@code event} is not broadcast). {@code written}: the rows the send wrote, for the {@link
+   * SendJournal}; null for a duplicate. Nothing here is encoded as JSON: that is left to the
+   * completion, off the one thread that writes the node's sends.
    */
   public record Sent(
       ServerEvent.MessageSent ack,
       ServerEvent.NewMessage event,
-      String eventData,
       boolean duplicate,
       JournaledSend written) {}
 
@@ -457,7 +456,7 @@ public class MessageStore {
    * since).
    */
   static Sent duplicate(Message message) {
-    return new Sent(ack(message), newMessageEvent(message), null, true, null);
+    return new Sent(ack(message), newMessageEvent(message), true, null);
   }
 
   private static ServerEvent.MessageSent ack(Message message) {

@@ -79,41 +79,79 @@ final class SendBatchWriter {
     if (accepted.isEmpty()) {
       return;
     }
-    // The row lock orders the writers of this chat, on every node, until commit; the tempId check
-    // after it sees any resend that committed meanwhile.
-    Long head = rows.lockChat(chatId);
-    if (head == null) {
-      accepted.forEach(
-          i -> outcomes.set(i, GroupCommit.Outcome.failed(RequestRefused.notFound("chat"))));
+    if (lookUpTempIds) {
+      // The row lock orders the writers of this chat, on every node, until commit; the tempId
+      // lookups after it see any resend that committed meanwhile.
+      Long head = rows.lockChat(chatId);
+      if (head == null) {
+        refuseChat(accepted, outcomes);
+        return;
+      }
+      List<Planned> planned = plan(chatId, accepted, sends, outcomes, true);
+      if (!planned.isEmpty()) {
+        store(chatId, head + 1, planned, sends, outcomes);
+        rows.setLastSeq(chatId, head + planned.size());
+      }
       return;
     }
-    Map<String, Message> byTempId = new HashMap<>();
-    long seq = head;
-    long now = clock.millis();
+    List<Planned> planned = plan(chatId, accepted, sends, outcomes, false);
+    if (planned.isEmpty()) {
+      return;
+    }
+    // Locked and advanced in one statement: its row lock orders the writers of this chat, on every
+    // node, until commit; a tempId stored meanwhile is refused by the unique index of keys.
+    Long last = rows.advanceChat(chatId, planned.size());
+    if (last == null) {
+      refuseChat(accepted, outcomes);
+      return;
+    }
+    store(chatId, last - planned.size() + 1, planned, sends, outcomes);
+  }
+
+  /**
+   * One send to store: its tempId key, its uploads, and the later items of the batch that resend
+   * its tempId (they get it as a duplicate).
+   */
+  private record Planned(
+      int item, Long key, MessageType type, List<AttachmentRecord> files, List<Integer> resends) {}
+
+  /**
+   * Decides, before any seq is taken, what each accepted item becomes: a duplicate of a message
+   * stored before (looked up when {@code lookUpTempIds}) or earlier in this batch, a refusal of its
+   * own (an attachment), or a message to store.
+   */
+  private List<Planned> plan(
+      String chatId,
+      List<Integer> accepted,
+      List<MessageStore.SendRequest> sends,
+      List<GroupCommit.Outcome<MessageStore.Sent>> outcomes,
+      boolean lookUpTempIds) {
+    List<Planned> planned = new ArrayList<>(accepted.size());
+    Map<String, Planned> byTempId = new HashMap<>();
     for (int i : accepted) {
       MessageStore.SendRequest send = sends.get(i);
       ClientEvent.SendMessage cmd = send.command();
       String tempKey = tempKey(send.userId(), cmd.tempId());
       Long key = null;
       if (tempKey != null) {
-        Message earlier = byTempId.get(tempKey); // the same tempId again in this batch
-        boolean keyTaken = false;
-        key = tempKeys.of(chatId, send.userId(), cmd.tempId());
-        if (earlier == null && lookUpTempIds) {
-          SendRows.Earlier stored = rows.byTempId(chatId, send.userId(), cmd.tempId(), key);
-          earlier = stored.message();
-          keyTaken = stored.keyTaken();
-        }
-        if (earlier != null) {
-          byTempId.put(tempKey, earlier);
-          outcomes.set(i, GroupCommit.Outcome.of(MessageStore.duplicate(earlier)));
+        Planned first = byTempId.get(tempKey); // the same tempId again in this batch
+        if (first != null) {
+          first.resends().add(i);
           continue;
+        }
+        key = tempKeys.of(chatId, send.userId(), cmd.tempId());
+        if (lookUpTempIds) {
+          SendRows.Earlier stored = rows.byTempId(chatId, send.userId(), cmd.tempId(), key);
+          if (stored.message() != null) {
+            outcomes.set(i, GroupCommit.Outcome.of(MessageStore.duplicate(stored.message())));
+            continue;
+          }
+          if (stored.keyTaken()) {
+            key = null; // another tempId's key: stored without one
+          }
         }
         // Without lookups, a key stored before is refused by the unique index, and the caller
         // writes the batch again with them.
-        if (keyTaken) {
-          key = null; // another tempId's key: stored without one
-        }
       }
       MessageType type = cmd.messageType() == null ? MessageType.TEXT : cmd.messageType();
       List<AttachmentRecord> files;
@@ -123,46 +161,67 @@ final class SendBatchWriter {
         outcomes.set(i, GroupCommit.Outcome.failed(refused));
         continue;
       }
-      seq++;
+      Planned p = new Planned(i, key, type, files, new ArrayList<>(0));
+      planned.add(p);
+      if (tempKey != null) {
+        byTempId.put(tempKey, p);
+      }
+    }
+    return planned;
+  }
+
+  /** Inserts the planned messages with consecutive seqs from {@code firstSeq}. */
+  private void store(
+      String chatId,
+      long firstSeq,
+      List<Planned> planned,
+      List<MessageStore.SendRequest> sends,
+      List<GroupCommit.Outcome<MessageStore.Sent>> outcomes) {
+    long seq = firstSeq;
+    long now = clock.millis();
+    // Built from what is at hand: the attachments need no decoding, the time one formatting.
+    String createdAt = EpochMillis.iso(now);
+    for (Planned p : planned) {
+      MessageStore.SendRequest send = sends.get(p.item());
+      ClientEvent.SendMessage cmd = send.command();
       String content = cmd.content() == null ? "" : cmd.content();
       // The metadata is copied into the message: history and replay show it without another query.
-      List<Attachment> metadata = files.stream().map(AttachmentRecord::metadata).toList();
+      List<Attachment> metadata = p.files().stream().map(AttachmentRecord::metadata).toList();
       Message message =
           new Message(
               RowIds.next(),
               chatId,
               send.userId(),
               content,
-              type,
+              p.type(),
               metadata.isEmpty() ? "[]" : EventEncoder.data(metadata),
               cmd.tempId(),
               now,
-              seq);
-      Long storedKey = rows.insert(message, key);
+              seq++);
+      Long storedKey = rows.insert(message, p.key());
       // An upload named twice in one message is linked, and journaled, once.
-      List<String> fileIds = files.stream().map(AttachmentRecord::id).distinct().toList();
+      List<String> fileIds = p.files().stream().map(AttachmentRecord::id).distinct().toList();
       if (!fileIds.isEmpty()) {
         // The links reference the message row: it must be inserted first.
         rows.flushMessages();
         rows.link(message.id(), chatId, fileIds);
       }
-      if (tempKey != null) {
-        byTempId.put(tempKey, message); // the same tempId again in this batch is a resend
-      }
-      // Built from what is at hand: the attachments need no decoding, the time one formatting.
-      String createdAt = EpochMillis.iso(now);
       ServerEvent.NewMessage event = MessageStore.newMessageEvent(message, metadata, createdAt);
-      String data = EventEncoder.data(event);
       JournaledSend written = new JournaledSend(message, storedKey, fileIds);
       outcomes.set(
-          i,
+          p.item(),
           GroupCommit.Outcome.of(
-              new MessageStore.Sent(
-                  MessageStore.ack(message, createdAt), event, data, false, written)));
+              new MessageStore.Sent(MessageStore.ack(message, createdAt), event, false, written)));
+      for (int resend : p.resends()) {
+        outcomes.set(resend, GroupCommit.Outcome.of(MessageStore.duplicate(message)));
+      }
     }
-    if (seq != head) {
-      rows.setLastSeq(chatId, seq);
-    }
+  }
+
+  private static void refuseChat(
+      List<Integer> items, List<GroupCommit.Outcome<MessageStore.Sent>> outcomes) {
+    items.forEach(
+        i -> outcomes.set(i, GroupCommit.Outcome.failed(RequestRefused.notFound("chat"))));
   }
 
   /** Which of the senders that still need a check are members of the chat. */

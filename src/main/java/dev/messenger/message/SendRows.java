@@ -27,6 +27,7 @@ import java.util.Set;
 final class SendRows implements AutoCloseable {
   private final Connection connection;
   private PreparedStatement lockChat;
+  private PreparedStatement advanceChat;
   private PreparedStatement byTempKey;
   private PreparedStatement byTempIdWithoutKey;
   private PreparedStatement insertMessage;
@@ -62,6 +63,36 @@ final class SendRows implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw failed("lock chat", e);
+    }
+  }
+
+  /**
+   * Advances the chat's last seq by {@code count}, locking its row until commit, and returns the
+   * new last seq; null when there is no such chat. One statement where {@link #lockChat} and {@link
+   * #setLastSeq} are two: the UPDATE takes the row lock, and asking for {@code last_seq} as a
+   * generated key returns the value it wrote (H2 returns the changed row's final values, the
+   * PostgreSQL driver adds {@code RETURNING}), so no dialect of either is needed.
+   */
+  Long advanceChat(String chatId, int count) {
+    try {
+      if (advanceChat == null) {
+        advanceChat =
+            connection.prepareStatement(
+                "UPDATE chats SET last_seq = last_seq + ? WHERE id = ?", new String[] {"last_seq"});
+      }
+      advanceChat.setLong(1, count);
+      advanceChat.setString(2, chatId);
+      if (advanceChat.executeUpdate() == 0) {
+        return null;
+      }
+      try (ResultSet written = advanceChat.getGeneratedKeys()) {
+        if (!written.next()) {
+          throw new SQLException("the chat's new last_seq did not come back");
+        }
+        return written.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw failed("advance chat seq", e);
     }
   }
 
@@ -343,6 +374,7 @@ final class SendRows implements AutoCloseable {
     for (PreparedStatement statement :
         new PreparedStatement[] {
           lockChat,
+          advanceChat,
           byTempKey,
           byTempIdWithoutKey,
           insertMessage,

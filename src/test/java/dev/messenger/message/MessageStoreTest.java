@@ -13,6 +13,7 @@ import dev.messenger.chat.ChatStore;
 import dev.messenger.protocol.Attachment;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.ErrorCode;
+import dev.messenger.protocol.EventEncoder;
 import dev.messenger.protocol.EventName;
 import dev.messenger.protocol.MessageType;
 import dev.messenger.protocol.RequestRefused;
@@ -295,8 +296,8 @@ class MessageStoreTest {
         count("SELECT COUNT(*) FROM messages WHERE sender_id = ? AND chat_id = ?", carol, chatId));
     // Replay sends what the broadcast frame carried.
     MessageStore.Sent b1 = outcomes.get(2).value();
-    assertEquals(b1.eventData(), payloadAt(3));
-    assertEquals("b1", json(b1.eventData()).getString("content"));
+    assertEquals(EventEncoder.data(b1.event()), payloadAt(3));
+    assertEquals("b1", json(payloadAt(3)).getString("content"));
   }
 
   @OnEachDatabase

@@ -276,12 +276,12 @@ class SendJournalTest {
   private static GroupCommit.Outcome<MessageStore.Sent> sent(String id, long seq) {
     Message m = new Message(id, "chat", "alice", "hi", MessageType.TEXT, "[]", null, seq, seq);
     return GroupCommit.Outcome.of(
-        new MessageStore.Sent(null, null, "{}", false, new JournaledSend(m, null, List.of())));
+        new MessageStore.Sent(null, null, false, new JournaledSend(m, null, List.of())));
   }
 
   private static GroupCommit.Outcome<MessageStore.Sent> duplicate() {
     return GroupCommit.Outcome.of(
-        new MessageStore.Sent((ServerEvent.MessageSent) null, null, null, true, null));
+        new MessageStore.Sent((ServerEvent.MessageSent) null, null, true, null));
   }
 
   private static GroupCommit.Outcome<MessageStore.Sent> refused() {

@@ -130,6 +130,42 @@ class SendTransactionsTest {
     assertEquals(1, db.queryLong("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
   }
 
+  @OnEachDatabase
+  void withoutLookupsOnlyTheMessagesStoredTakeSeqsAfterTheChatsLast(TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    transactions.sendAllNew(List.of(send(alice, "earlier", "t0", true)));
+    String stranger = "carol-" + UUID.randomUUID();
+    String nowhere = UUID.randomUUID().toString();
+
+    List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
+        transactions.sendAllNew(
+            List.of(
+                send(alice, "one", "t1", true),
+                // Someone's upload that does not exist: refused, takes no seq.
+                withFiles(bob, "t2", UUID.randomUUID().toString()),
+                send(stranger, "not a member", "t3", false),
+                // The same tempId again in the batch: the first one's message.
+                send(alice, "one again", "t1", true),
+                send(bob, "two", "t4", true),
+                new MessageStore.SendRequest(
+                    alice,
+                    new ClientEvent.SendMessage(nowhere, "lost", MessageType.TEXT, "t5", List.of()),
+                    true)));
+
+    assertEquals(2L, outcomes.get(0).value().ack().seq());
+    assertRefused(outcomes.get(1), "attachments[0]");
+    assertRefused(outcomes.get(2), "chat");
+    assertTrue(outcomes.get(3).value().duplicate());
+    assertEquals(
+        outcomes.get(0).value().ack().messageId(), outcomes.get(3).value().ack().messageId());
+    assertEquals(3L, outcomes.get(4).value().ack().seq());
+    assertRefused(outcomes.get(5), "chat");
+    assertEquals(3, db.queryLong("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(3, db.queryLong("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
+    assertEquals(
+        3, db.queryLong("SELECT COUNT(*) FROM messages WHERE chat_id = ? AND seq <= 3", chatId));
+  }
+
   private static void assertRefused(GroupCommit.Outcome<MessageStore.Sent> outcome, String what) {
     RequestRefused refused = (RequestRefused) outcome.failure();
     assertEquals(ErrorCode.NOT_FOUND, refused.code());
