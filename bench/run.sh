@@ -248,6 +248,16 @@ case "$MODE" in
           --rate "${RATE:-0.5}" --warmup-seconds "${WARMUP:-10}" \
           --duration-seconds "${DURATION:-60}" --json-out "$OUT/$MODE-$t.json" || status=1
       fi
+      if [ "$t" = product ]; then
+        # The server's own figures for the run, before it stops: the writer's thread CPU per stored
+        # message compares builds without the noise of the whole machine's CPU.
+        curl -sf "http://127.0.0.1:$PORT/metrics?scope=application" >"$OUT/$MODE-$t.metrics.txt" &&
+          awk '/^messenger_send_writer_cpu_nanoseconds_total/ {cpu = $NF}
+               /^messenger_messages_stored_total/ {stored = $NF}
+               END {if (stored > 0) printf "writer thread: %.1f us CPU per stored message (%d stored)\n",
+                 cpu / stored / 1000, stored}' "$OUT/$MODE-$t.metrics.txt" | tee "$OUT/$MODE-$t.writer.txt" ||
+          true
+      fi
       # The clients have left; a soak run (bench/soak.sh) watches the server settle before it stops.
       sleep "${AFTER_RUN_SECONDS:-0}"
       stop_server
