@@ -24,10 +24,12 @@ import java.util.zip.CRC32C;
  * <p>Files are {@code journal-<n>.log} in one directory, each a sequence of entries {@code [length
  * int][CRC32C int][payload]}. The owner {@link #rotate() rotates} now and then: it starts a new
  * file, has the database write its store out (every entry of the earlier files belongs to a commit
- * made before that), then {@link #deleteBefore deletes} the earlier files. At start, the entries of
- * the files left from the last run are replayed into the database by the owner: a server that was
- * killed left there the commits its store may lack. An entry cut short by the kill (a torn tail)
- * fails its length or checksum; it was never acknowledged, and reading stops there.
+ * made before that), then {@link #deleteBefore deletes} the earlier files once that write has had
+ * time to reach the file (the send path waits for its next write-out: H2's CHECKPOINT can return
+ * while its own writer is still writing). At start, the entries of the files left from the last run
+ * are replayed into the database by the owner: a server that was killed left there the commits its
+ * store may lack. An entry cut short by the kill (a torn tail) fails its length or checksum; it was
+ * never acknowledged, and reading stops there.
  *
  * <p>Why written here rather than taken from a library: H2's MVStore has no write-ahead log, and
  * the few lines of framing below are all this needs.
