@@ -26,10 +26,11 @@ import java.util.TreeMap;
  * back.
  *
  * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
- * opposite orders): a membership lookup per unproven sender, the chat row locked, a lookup per
- * tempId for an earlier message (on the unique index of {@link TempKeys tempId keys}) unless the
- * caller leaves that to the index, then the messages with consecutive seqs and one update of the
- * chat's seq, sent in JDBC batches at the end.
+ * opposite orders): a membership lookup per unproven sender; then, when tempIds are looked up, the
+ * chat row locked, a lookup per tempId for an earlier message (on the unique index of {@link
+ * TempKeys tempId keys}) and one update of the chat's seq; when the index is left to refuse them,
+ * the chat's seq locked and advanced by one statement once the batch knows how many messages it
+ * stores. The messages take consecutive seqs and are sent in JDBC batches at the end.
  */
 final class SendBatchWriter {
   private final SendRows rows;

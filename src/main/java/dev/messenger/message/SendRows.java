@@ -309,8 +309,7 @@ final class SendRows implements AutoCloseable {
   }
 
   /**
-   * Sends the queued messages now: rows that reference them (attachment links, written through JPA)
-   * may follow.
+   * Sends the queued messages now: rows that reference them (attachment links) may follow.
    *
    * @throws UniqueKeyTaken when the unique index refused a message: a tempId stored before, when
    *     the batch did not look its tempIds up; the transaction must be rolled back

@@ -52,7 +52,7 @@ class SendTransactionsTest {
     bob = "bob-" + UUID.randomUUID();
     TestClock clock = new TestClock(Instant.parse("2025-03-04T05:06:07Z"));
     chatId = db.tx(em -> new ChatStore(em, clock).create(alice, "chat", List.of(bob))).id();
-    transactions = new SendTransactions();
+    transactions = TestSends.on(db, clock);
     transactions.database = recording(db.dataSource());
   }
 
