@@ -282,14 +282,18 @@ class HostileFramesIT extends GatewayIT {
    */
   /**
    * The container's own incident records of the two protocol closes this test provokes on purpose
-   * (oversize frame: 1009; text frame that is not UTF-8: 1007), logged at INFO level. Nothing else
-   * is excused.
+   * (oversize frame: 1009; text frame that is not UTF-8: 1007), logged at INFO level; and, seen
+   * once in CI when such a close came before Liberty had finished the upgrade request the socket
+   * began with, its HTTP channel's record of finishing that request ("Request not read yet", from
+   * {@code finishResponseMessage}). Nothing else is excused.
    */
   private static final Pattern PROVOKED =
       Pattern.compile(
           "FFDC1015I: An FFDC Incident has been created: \"(com\\.ibm\\.ws\\.wsoc\\.MaxMessageException:"
               + " CWWKH0037E|java\\.nio\\.charset\\.MalformedInputException: Input length = \\d+"
-              + " com\\.ibm\\.ws\\.wsoc\\.link\\.LinkRead)");
+              + " com\\.ibm\\.ws\\.wsoc\\.link\\.LinkRead|java\\.io\\.IOException: Request not read yet"
+              + " com\\.ibm\\.ws\\.http\\.channel\\.internal\\.inbound\\.HttpInboundServiceContextImpl"
+              + "\\.finishResponseMessage)");
 
   private static void assertNoNewFailuresInTheLog(long offset) throws IOException {
     byte[] all = Files.readAllBytes(LOG);
