@@ -10,7 +10,8 @@
 # Build first: mvn package (repository root, for target/messenger.war) and
 # mvn -f bench/pom.xml package -DskipTests (generator, bare WAR, server layout, Payara Micro jar).
 # Settings (environment): SERVER (liberty or payara; default liberty)
-# USERS GROUP RATE WARMUP DURATION HOLD TARGETS SERVER_JVM_ARGS GEN_JVM_ARGS
+# USERS GROUP RATE WARMUP DURATION HOLD TARGETS SERVER_JVM_ARGS GEN_JVM_ARGS SERVER_JAVA_HOME (the JDK
+# the server runs on; default the generator's: JAVA_HOME, else java on the PATH)
 # GEN_ARGS (extra generator options) BENCH_PORT OUT JFR=1 (flight recording of the server),
 # AFTER_RUN_SECONDS (keep the server up that long after the clients left), CONFIG_DROPINS (Liberty:
 # server.xml fragments copied to configDropins/overrides, to try a setting without a rebuild), and any
@@ -38,6 +39,8 @@ esac
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+SERVER_JAVA_HOME=${SERVER_JAVA_HOME:-${JAVA_HOME:-}}
+SERVER_JAVA=${SERVER_JAVA_HOME:+$SERVER_JAVA_HOME/bin/}java
 PORT=${BENCH_PORT:-9180}
 WLP=$BENCH/server/target/liberty/wlp
 SERVER_DIR=$WLP/usr/servers/benchServer
@@ -106,7 +109,12 @@ XML
   done
   cp "$PRODUCT_WAR" "$SERVER_DIR/dropins/messenger.war"
   cp "$BARE_WAR" "$SERVER_DIR/dropins/bench.war"
-  JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
+  # Liberty's server script runs $JAVA_HOME/bin/java, or java on the PATH when JAVA_HOME is unset.
+  if [ -n "$SERVER_JAVA_HOME" ]; then
+    JAVA_HOME=$SERVER_JAVA_HOME JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
+  else
+    JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
+  fi
   SERVER_PID=$!
 }
 
@@ -132,7 +140,7 @@ start_payara() {
     export MESSENGER_DEV_PRIVATE_KEY_LOCATION=${MESSENGER_DEV_PRIVATE_KEY_LOCATION:-file://$REPO/dev/jwt/private-key.pem}
     # The PostgreSQL post-boot file needs a non-empty DB_PASSWORD; trust authentication accepts any.
     [ -z "${DB_URL:-}" ] || export DB_PASSWORD=${DB_PASSWORD:-bench}
-    exec "$JAVA" $jvm_args -jar "$PAYARA_JAR" --rootdir "$PAYARA_DIR/root" --port "$PORT" \
+    exec "$SERVER_JAVA" $jvm_args -jar "$PAYARA_JAR" --rootdir "$PAYARA_DIR/root" --port "$PORT" \
       --nocluster --disablephonehome "${libs[@]}" \
       --prebootcommandfile "$PAYARA_CONFIG/pre-boot-commands.asadmin" --postbootcommandfile "$post" \
       --deploy "$PRODUCT_WAR" --deploy "$BARE_WAR"

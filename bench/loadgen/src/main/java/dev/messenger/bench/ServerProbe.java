@@ -14,7 +14,13 @@ import java.util.regex.Pattern;
  */
 final class ServerProbe {
   private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
-  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+
+  /**
+   * A heap or generation line of GC.heap_info: "total 524288K, used 55271K" up to Java 21, "total
+   * reserved 6172672K, committed 393216K, used 9481K" on Java 25 (a server may run on either).
+   */
+  private static final Pattern HEAP_USED =
+      Pattern.compile("total (?:reserved )?\\d+K, (?:committed \\d+K, )?used (\\d+)K");
 
   /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
   static final long TICKS_PER_SECOND = 100;

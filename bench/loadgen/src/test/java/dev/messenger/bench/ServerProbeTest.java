@@ -29,6 +29,15 @@ class ServerProbeTest {
   }
 
   @Test
+  void liveHeapFromJava25HeapInfo() {
+    String info =
+        "19596:\ngarbage-first heap   total reserved 6172672K, committed 393216K, used 9481K"
+            + " [0x0000000687400000, 0x0000000800000000)\n region size 4096K, 3 young (12288K), 1"
+            + " survivors (4096K)\n";
+    assertEquals(9481, ServerProbe.parseHeapUsedKb(info));
+  }
+
+  @Test
   void liveHeapFromParallelGcHeapInfoCountsBothGenerations() {
     String info =
         "19686:\n PSYoungGen      total 113152K, used 19457K [0x0000000782700000,"
