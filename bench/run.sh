@@ -109,12 +109,8 @@ XML
   done
   cp "$PRODUCT_WAR" "$SERVER_DIR/dropins/messenger.war"
   cp "$BARE_WAR" "$SERVER_DIR/dropins/bench.war"
-  # Liberty's server script runs $JAVA_HOME/bin/java, or java on the PATH when JAVA_HOME is unset.
-  if [ -n "$SERVER_JAVA_HOME" ]; then
-    JAVA_HOME=$SERVER_JAVA_HOME JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
-  else
-    JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
-  fi
+  # Liberty's server script runs $JAVA_HOME/bin/java, or java on the PATH when JAVA_HOME is empty.
+  JAVA_HOME=$SERVER_JAVA_HOME JVM_ARGS="$jvm_args" "$WLP/bin/server" run benchServer >"$log" 2>&1 &
   SERVER_PID=$!
 }
 
