@@ -203,21 +203,6 @@ stop_server() {
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 
-# The young-collection pauses of a run from the server's GC log: those after the generator's last
-# heap probe (a full GC), i.e. during the fan-out itself; with no probe, all of the run's. At 5,000
-# users the send->message_sent p99 cannot be well under their length (bench/README.md, "Where the
-# 5,000-user tail comes from").
-gc_pauses() {
-  awk '/Pause Full/ {n = 0; next}
-       /Pause Young/ && match($0, /[0-9.]+ms$/) {p[++n] = substr($0, RSTART, RLENGTH - 2) + 0}
-       END {
-         if (n == 0) { print "young GC pauses during the run: none logged"; exit }
-         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (p[j] < p[i]) { t = p[i]; p[i] = p[j]; p[j] = t }
-         for (i = 1; i <= n; i++) sum += p[i]
-         printf "young GC pauses during the run: %d, total %.0f ms, p50 %.1f ms, max %.1f ms\n", n, sum, p[int(n / 2) + 1], p[n]
-       }' "$1"
-}
-
 # shellcheck disable=SC2086 # the JVM flags and extra options are word lists
 gen() {
   "$JAVA" $GEN_JVM_ARGS -jar "$LOADGEN" "$@" --url "http://127.0.0.1:$PORT" \
@@ -281,7 +266,8 @@ case "$MODE" in
       sleep "${AFTER_RUN_SECONDS:-0}"
       stop_server
       if [ "$MODE" = fanout ]; then
-        gc_pauses "$OUT/gc-$MODE-$t.log" | tee "$OUT/$MODE-$t.gc.txt" || true
+        # The young pauses bound the p99 from below (bench/README.md, "How it measures").
+        "$JAVA" -jar "$LOADGEN" gc-pauses "$OUT/gc-$MODE-$t.log" | tee "$OUT/$MODE-$t.gc.txt" || true
       fi
     done
     if [ -f "$OUT/$MODE-product.json" ] && [ -f "$OUT/$MODE-bare.json" ]; then

@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Command line: {@code capacity}, {@code fanout} and {@code compare}. Prints a human summary, then
- * one JSON line. Exit 0: the run passed; 1: it failed its thresholds; 2: bad arguments or set-up.
+ * Command line: {@code capacity}, {@code fanout}, {@code compare} and {@code gc-pauses}. Prints a
+ * human summary, then one JSON line. Exit 0: the run passed; 1: it failed its thresholds; 2: bad
+ * arguments or set-up.
  */
 @Command(
     name = "loadgen",
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       LoadGenerator.Capacity.class,
       LoadGenerator.FanoutCommand.class,
-      LoadGenerator.Compare.class
+      LoadGenerator.Compare.class,
+      LoadGenerator.GcPausesCommand.class
     },
     description = "Load generator for the messenger gateway and the bare reference endpoint.")
 public final class LoadGenerator implements Callable<Integer> {
@@ -174,6 +176,29 @@ public final class LoadGenerator implements Callable<Integer> {
       ObjectNode out = Comparison.of(p, b);
       System.out.println(Comparison.summary(out));
       System.out.println(out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "gc-pauses",
+      mixinStandardHelpOptions = true,
+      description =
+          "The young GC pauses of a run, from the server's -Xlog:gc log: those after the last full"
+              + " collection (the generator's last heap probe).")
+  static final class GcPausesCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "The server's GC log.")
+    Path log;
+
+    @Override
+    public Integer call() {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(log);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + log + ": " + e.getMessage());
+      }
+      System.out.println(GcPauses.fromLog(lines).summary());
       return 0;
     }
   }
