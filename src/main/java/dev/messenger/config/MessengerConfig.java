@@ -100,6 +100,10 @@ public class MessengerConfig {
   long maxQueuedBytes;
 
   @Inject
+  @ConfigProperty(name = "messenger.outbound.inline-credit-bytes")
+  long inlineCreditBytes;
+
+  @Inject
   @ConfigProperty(name = "messenger.send.commit-shards")
   int sendCommitShards;
 
@@ -254,6 +258,14 @@ public class MessengerConfig {
 
   public long maxQueuedBytes() {
     return maxQueuedBytes;
+  }
+
+  /**
+   * Bytes a connection may have written on the sender's thread that its peer has not yet proven to
+   * have read (a pong); 0 writes every frame asynchronously.
+   */
+  public long inlineCreditBytes() {
+    return Math.max(0, inlineCreditBytes);
   }
 
   /** Independent group-commit writers for send_message; a chat always uses the same one. */

@@ -203,7 +203,13 @@ public class ConnectionRegistry {
       return null;
     }
     Connection connection =
-        new Connection(userId, session, config.maxQueuedBytes(), System.nanoTime(), blockingWrites);
+        new Connection(
+            userId,
+            session,
+            config.maxQueuedBytes(),
+            config.inlineCreditBytes(),
+            System.nanoTime(),
+            blockingWrites);
     connections.put(connection.id(), connection);
     return connection;
   }

@@ -134,6 +134,7 @@ public class MessengerEndpoint {
   public void pong(PongMessage pong) {
     if (connection != null) {
       connection.touch(System.nanoTime());
+      connection.pong(pong.getApplicationData());
     }
   }
 

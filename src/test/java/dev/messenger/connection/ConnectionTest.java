@@ -13,6 +13,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +41,11 @@ class ConnectionTest {
     final Deque<SendHandler> pending = new ArrayDeque<>();
     final List<CloseReason> closes = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger pings = new AtomicInteger();
+
+    /** Frames and probes written through the blocking remote, in order ("ping:<id>" for probes). */
+    final List<String> writtenInline = Collections.synchronizedList(new ArrayList<>());
+
+    volatile IOException inlineThrows;
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     volatile boolean open = true;
@@ -50,12 +56,14 @@ class ConnectionTest {
 
     final Session session = proxy(Session.class, this::session);
     private final RemoteEndpoint.Async remote = proxy(RemoteEndpoint.Async.class, this::remote);
+    private final RemoteEndpoint.Basic basic = proxy(RemoteEndpoint.Basic.class, this::basic);
 
     private Object session(String method, Object[] args) throws IOException {
       return switch (method) {
         case "getId" -> "socket-1";
         case "isOpen" -> open;
         case "getAsyncRemote" -> remote;
+        case "getBasicRemote" -> basic;
         case "close" -> {
           closes.add((CloseReason) args[0]);
           open = false;
@@ -95,6 +103,25 @@ class ConnectionTest {
           }
         }
         case "sendPing" -> pings.incrementAndGet();
+        default -> throw new UnsupportedOperationException(method);
+      }
+      return null;
+    }
+
+    private Object basic(String method, Object[] args) throws IOException {
+      // Never while an asynchronous write is pending: the container refuses overlapping writes.
+      if (inFlight.get() != 0) {
+        throw new IllegalStateException("a blocking write while an asynchronous one is pending");
+      }
+      if (inlineThrows != null) {
+        throw inlineThrows;
+      }
+      switch (method) {
+        case "sendText" -> {
+          written.add((String) args[0]);
+          writtenInline.add((String) args[0]);
+        }
+        case "sendPing" -> writtenInline.add("ping:" + ((ByteBuffer) args[0]).getLong(0));
         default -> throw new UnsupportedOperationException(method);
       }
       return null;
@@ -255,6 +282,108 @@ class ConnectionTest {
       senders.shutdownNow();
       completer.shutdownNow();
     }
+  }
+
+  // ---- inline writes within the credit
+
+  private Connection inline(long credit) {
+    return new Connection("alice", socket.session, PLENTY, credit, 0, offloaded::add);
+  }
+
+  private static ByteBuffer probe(long id) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(0, id);
+  }
+
+  @Test
+  void withinTheCreditAFrameIsWrittenOnTheSendersThread() {
+    Connection connection = inline(100);
+
+    connection.send("abc");
+
+    assertEquals(List.of("abc"), socket.writtenInline);
+    assertEquals(0, socket.pendingWrites(), "no asynchronous write");
+    assertTrue(connection.isQuiet(), "nothing left queued");
+  }
+
+  @Test
+  void threeQuartersOfTheCreditUsedSendAProbeAndPastTheCreditFramesGoAsynchronously() {
+    Connection connection = inline(10);
+
+    connection.send("1234567"); // 7 of 10: no probe yet
+    assertEquals(List.of("1234567"), socket.writtenInline);
+    connection.send("8"); // 8 of 10: a probe covering them
+    connection.send("abc"); // would make 11
+
+    assertEquals(List.of("1234567", "8", "ping:1"), socket.writtenInline);
+    assertEquals(List.of("1234567", "8", "abc"), socket.written);
+    assertEquals(1, socket.pendingWrites(), "the frame past the credit went asynchronously");
+    connection.send("f");
+    assertEquals(1, socket.pendingWrites(), "behind the pending write, not beside it");
+    socket.completeAll();
+    assertEquals(List.of("1234567", "8", "abc", "f"), socket.written, "in order");
+    assertEquals(
+        List.of("1234567", "8", "ping:1"), socket.writtenInline, "a backlog ends asynchronously");
+  }
+
+  @Test
+  void thePongToTheProbeGivesTheCreditBack() {
+    Connection connection = inline(10);
+    connection.send("12345678");
+    connection.send("abc");
+    socket.completeAll();
+
+    connection.pong(probe(1));
+    connection.send("12345678");
+
+    assertEquals(List.of("12345678", "ping:1", "12345678", "ping:2"), socket.writtenInline);
+  }
+
+  @Test
+  void aPongThatAnswersNoProbeGivesNothingBack() {
+    Connection connection = inline(10);
+    connection.send("12345678");
+
+    connection.pong(probe(7)); // not the probe's id
+    connection.pong(ByteBuffer.allocate(0)); // the monitor's ping
+    connection.send("abc");
+
+    assertEquals(1, socket.pendingWrites(), "still past the credit: asynchronous");
+  }
+
+  @Test
+  void theCreditCountsUtf8Bytes() {
+    Connection connection = inline(10);
+
+    connection.send("\u20ac\u20ac\u20ac\u20ac"); // 4 chars, 12 bytes
+
+    assertEquals(List.of(), socket.writtenInline);
+    assertEquals(1, socket.pendingWrites());
+    assertEquals(2, Utf8.length("\u00e9"));
+    assertEquals(4, Utf8.length("\ud83d\ude00"), "a surrogate pair is 4 bytes");
+    assertEquals(3, Utf8.length("a\u00e9"));
+  }
+
+  @Test
+  void aFailedInlineWriteClosesTheConnection() {
+    Connection connection = inline(100);
+    socket.inlineThrows = new IOException("reset by peer");
+
+    connection.send("abc");
+
+    assertTrue(connection.isClosed());
+    offloaded.remove().run();
+    assertEquals(1011, socket.closes.get(0).getCloseCode().getCode());
+    assertTrue(connection.isQuiet());
+  }
+
+  @Test
+  void noCreditWritesEverythingAsynchronously() {
+    Connection connection = inline(0);
+
+    connection.send("abc");
+
+    assertEquals(List.of(), socket.writtenInline);
+    assertEquals(1, socket.pendingWrites());
   }
 
   // ---- blocking writes leave the caller's thread

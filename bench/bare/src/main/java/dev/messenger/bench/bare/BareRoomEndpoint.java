@@ -78,6 +78,14 @@ public class BareRoomEndpoint {
    * only by the application around it.
    */
   static final class Outbox {
+    /**
+     * {@code -Dbench.bare.blocking-writes=true}: every frame through the blocking remote on the
+     * sender's thread, to measure what Open Liberty's asynchronous write path costs (it queues
+     * every write to its write selector and hands the completion to a pool thread). A measurement
+     * only: a peer that stops reading would block the sender.
+     */
+    private static final boolean BLOCKING_WRITES = Boolean.getBoolean("bench.bare.blocking-writes");
+
     private final Session session;
     private final Queue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
@@ -103,7 +111,16 @@ public class BareRoomEndpoint {
         }
         Write write = new Write();
         try {
-          session.getAsyncRemote().sendText(next, write);
+          if (BLOCKING_WRITES) {
+            try {
+              session.getBasicRemote().sendText(next);
+              write.onResult(new SendResult());
+            } catch (java.io.IOException io) {
+              write.onResult(new SendResult(io));
+            }
+          } else {
+            session.getAsyncRemote().sendText(next, write);
+          }
         } catch (RuntimeException e) {
           write.onResult(new SendResult(e));
         }
