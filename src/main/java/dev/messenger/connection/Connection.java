@@ -22,10 +22,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One live socket of one user. Outgoing frames go through a queue drained by one asynchronous write
- * at a time, so any thread can send without blocking on a slow peer and without holding a lock
- * across I/O; the queue is bounded in bytes (a peer that stops reading is closed, not buffered
- * without end).
+ * One live socket of one user. Outgoing frames go through a queue drained by one write at a time,
+ * so any thread can send without blocking on a slow peer and without holding a lock across I/O; the
+ * queue is bounded in bytes (a peer that stops reading is closed, not buffered without end). A
+ * write is made on the sender's thread while the peer has proven, by answering pings, that it reads
+ * (within a small credit, see {@link #drain(boolean)}), and asynchronously otherwise.
  *
  * <p>The two writes the container only offers as blocking calls, the ping and the close, run on the
  * {@code blocking} executor and never on the caller's thread: the callers are the monitor's one
@@ -253,48 +254,69 @@ public final class Connection {
     subscription.goLive(replayedUpTo);
   }
 
-  /** Per-chat state; its lock is held only while enqueueing (never across I/O). */
+  /**
+   * Per-chat state; its lock is held only while enqueueing (never across I/O: the frames are
+   * written after it is released, in the order they were queued).
+   */
   public final class ChatSubscription {
     private List<Buffered> pending = new ArrayList<>();
 
     private record Buffered(long seq, String frame) {}
 
-    synchronized void offer(long seq, String frame) {
-      if (pending != null) {
-        pending.add(new Buffered(seq, frame));
-      } else {
-        send(frame);
-      }
-    }
-
-    synchronized void goLive(long replayedUpTo) {
-      if (pending == null) {
-        return;
-      }
-      for (Buffered b : pending) {
-        if (b.seq() == 0 || b.seq() > replayedUpTo) {
-          send(b.frame());
+    void offer(long seq, String frame) {
+      synchronized (this) {
+        if (pending != null) {
+          pending.add(new Buffered(seq, frame));
+          return;
+        }
+        if (!enqueue(frame)) {
+          return;
         }
       }
-      pending = null;
+      drain(true);
+    }
+
+    void goLive(long replayedUpTo) {
+      synchronized (this) {
+        if (pending == null) {
+          return;
+        }
+        for (Buffered b : pending) {
+          if (b.seq() == 0 || b.seq() > replayedUpTo) {
+            enqueue(b.frame());
+          }
+        }
+        pending = null;
+      }
+      drain(true);
     }
   }
 
   // ---- outgoing frames
   // ----------------------------------------------------------------------------
 
-  /** Queues a text frame; never blocks. A peer too far behind is closed as a slow consumer. */
+  /**
+   * Queues a text frame and writes what is queued; never waits for a peer that does not read (see
+   * {@link #drain(boolean)}). A peer too far behind is closed as a slow consumer.
+   */
   public void send(String frame) {
+    if (enqueue(frame)) {
+      drain(true);
+    }
+  }
+
+  /** Queues a text frame; false when it was dropped (closed, closing, or a slow consumer). */
+  private boolean enqueue(String frame) {
     if (closed.get() || closingAfterWrites.get() != null) {
-      return;
+      return false;
     }
     long bytes = frame.length();
     if (queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
       close(SLOW_CONSUMER, "slow consumer: outgoing buffer full");
-      return;
+      return false;
     }
     outbound.add(frame);
-    drain(true);
+    return true;
   }
 
   /**

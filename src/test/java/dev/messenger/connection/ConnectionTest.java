@@ -46,6 +46,10 @@ class ConnectionTest {
     final List<String> writtenInline = Collections.synchronizedList(new ArrayList<>());
 
     volatile IOException inlineThrows;
+
+    /** A lock the writing thread must not hold while it writes inline. */
+    volatile Object mustNotHold;
+
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     volatile boolean open = true;
@@ -115,6 +119,9 @@ class ConnectionTest {
       }
       if (inlineThrows != null) {
         throw inlineThrows;
+      }
+      if (mustNotHold != null && Thread.holdsLock(mustNotHold)) {
+        throw new IllegalStateException("an inline write under a subscription's lock");
       }
       switch (method) {
         case "sendText" -> {
@@ -374,6 +381,20 @@ class ConnectionTest {
     offloaded.remove().run();
     assertEquals(1011, socket.closes.get(0).getCloseCode().getCode());
     assertTrue(connection.isQuiet());
+  }
+
+  @Test
+  void liveAndBufferedEventsAreWrittenInlineOutsideTheSubscriptionsLock() {
+    Connection connection = inline(100);
+    ChatSubscription subscription = connection.subscribe("c");
+    socket.mustNotHold = subscription;
+    connection.deliver("c", 1, "buffered during the replay");
+
+    connection.goLive(subscription, 0);
+    connection.deliver("c", 2, "live");
+
+    assertEquals(List.of("buffered during the replay", "live"), socket.writtenInline);
+    assertFalse(connection.isClosed());
   }
 
   @Test
