@@ -434,11 +434,14 @@ public final class Connection {
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.FINE, "send failed on " + id, e);
-      close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "write failed");
-    } finally {
       queuedBytes.addAndGet(-frame.length());
+      // Emptied by the close: counted out first, as a failed asynchronous write is.
+      close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "write failed");
       writing.set(false);
+      return true;
     }
+    queuedBytes.addAndGet(-frame.length());
+    writing.set(false);
     return true;
   }
 
@@ -510,6 +513,11 @@ public final class Connection {
       return;
     }
     drain();
+  }
+
+  /** Outgoing text counted as queued (UTF-16 characters); for tests. */
+  long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /** True once this side has closed the socket (not merely asked for a close after the writes). */

@@ -381,6 +381,7 @@ class ConnectionTest {
     offloaded.remove().run();
     assertEquals(1011, socket.closes.get(0).getCloseCode().getCode());
     assertTrue(connection.isQuiet());
+    assertEquals(0, connection.queuedBytes(), "nothing counted as queued after the close");
   }
 
   @Test
