@@ -24,15 +24,17 @@ import java.util.logging.Logger;
 /**
  * One live socket of one user. Outgoing frames go through a queue drained by one write at a time,
  * so any thread can send without blocking on a slow peer and without holding a lock across I/O; the
- * queue is bounded in bytes (a peer that stops reading is closed, not buffered without end). A
- * write is made on the sender's thread while the peer has proven, by answering pings, that it reads
- * (within a small credit, see {@link #drain(boolean)}), and asynchronously otherwise.
+ * queue is bounded in bytes (a peer that stops reading is closed, not buffered without end). Writes
+ * are asynchronous; with an inline credit (experimental, {@code
+ * messenger.outbound.inline-credit-bytes}, off by default) a write is made on the sender's thread
+ * while the peer has proven, by answering pings, that it reads (see {@link #drain(boolean)}).
  *
  * <p>The two writes the container only offers as blocking calls, the ping and the close, run on the
- * {@code blocking} executor and never on the caller's thread: the callers are the monitor's one
- * timer (one peer that does not read would stall every heartbeat of the node) and the fan-out
- * (closing a slow consumer, which by definition does not read, would stall a sender). Open Liberty
- * writes both synchronously, even through the asynchronous remote.
+ * {@code blocking} executor and never on the caller's thread (the one exception is the inline
+ * credit's probe, a ping written within the credit, which a reading peer's socket has room for):
+ * the callers are the monitor's one timer (one peer that does not read would stall every heartbeat
+ * of the node) and the fan-out (closing a slow consumer, which by definition does not read, would
+ * stall a sender). Open Liberty writes both synchronously, even through the asynchronous remote.
  */
 public final class Connection {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());

@@ -9,6 +9,7 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -115,7 +116,7 @@ public class BareRoomEndpoint {
             try {
               session.getBasicRemote().sendText(next);
               write.onResult(new SendResult());
-            } catch (java.io.IOException io) {
+            } catch (IOException io) {
               write.onResult(new SendResult(io));
             }
           } else {
