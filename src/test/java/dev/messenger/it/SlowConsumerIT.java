@@ -51,9 +51,12 @@ class SlowConsumerIT extends GatewayIT {
         }
       }
       assertTrue(worstMs < 3_000, "a bystander waited " + worstMs + " ms for a message");
-      // More than the kernel's socket buffers could ever absorb (Linux grows a send buffer to 4
-      // MiB).
-      for (int i = 0; i < 40; i++) {
+      // Far more than the kernel's socket buffers could ever absorb: Linux grows a send buffer up
+      // to 4 MiB (tcp_wmem's maximum), and with it fully grown the peer has been sent about 4.3
+      // MB before the 256 KiB queue overflows, so what is asked for must stay well above twice
+      // that for the check below to say anything (with 40 more requests, 8 MB in all, one CI run
+      // saw 4.27 MB sent).
+      for (int i = 0; i < 100; i++) {
         offer(stalled, join(chat, 0));
         requested += 40L * BIG.length();
       }
