@@ -25,9 +25,9 @@ import java.util.logging.Logger;
  * One live socket of one user. Outgoing frames go through a queue drained by one write at a time,
  * so any thread can send without blocking on a slow peer and without holding a lock across I/O; the
  * queue is bounded in bytes (a peer that stops reading is closed, not buffered without end). Writes
- * are asynchronous; with an inline credit (experimental, {@code
- * messenger.outbound.inline-credit-bytes}, off by default) a write is made on the sender's thread
- * while the peer has proven, by answering pings, that it reads (see {@link #drain(boolean)}).
+ * are made on the sender's thread while the peer has proven, by answering pings, that it reads (the
+ * inline credit, {@code messenger.outbound.inline-credit-bytes}; see {@link #drain(boolean)}), and
+ * asynchronously past it.
  *
  * <p>The two writes the container only offers as blocking calls, the ping and the close, run on the
  * {@code blocking} executor and never on the caller's thread (the one exception is the inline
@@ -432,7 +432,11 @@ public final class Connection {
       if (total * 4 >= inlineCredit * 3 && probe.get() == null) {
         Probe p = new Probe(++probesSent, total);
         probe.set(p);
-        session.getBasicRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, p.id()));
+        // Through the asynchronous remote, which Open Liberty also writes on this thread: its
+        // blocking ping waits, with no timeout, for the link to become writable, and a link whose
+        // peer is closing it never does (bench/README: the stall of one CI run), while this one
+        // refuses such a link at once (IllegalStateException), as a text write does.
+        session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, p.id()));
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.FINE, "send failed on " + id, e);

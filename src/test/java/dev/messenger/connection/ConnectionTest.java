@@ -47,6 +47,9 @@ class ConnectionTest {
 
     volatile IOException inlineThrows;
 
+    /** What the probe ping throws, if anything. */
+    volatile RuntimeException probeThrows;
+
     /** A lock the writing thread must not hold while it writes inline. */
     volatile Object mustNotHold;
 
@@ -106,29 +109,48 @@ class ConnectionTest {
             }
           }
         }
-        case "sendPing" -> pings.incrementAndGet();
+        case "sendPing" -> {
+          ByteBuffer payload = (ByteBuffer) args[0];
+          if (payload.remaining() == Long.BYTES) {
+            // The inline credit's probe, written on the caller's thread as Open Liberty does.
+            refuseBesidePendingWrite();
+            if (probeThrows != null) {
+              throw probeThrows;
+            }
+            writtenInline.add("ping:" + payload.getLong(0));
+          } else {
+            pings.incrementAndGet();
+          }
+        }
         default -> throw new UnsupportedOperationException(method);
       }
       return null;
     }
 
-    private Object basic(String method, Object[] args) throws IOException {
+    private void refuseBesidePendingWrite() {
       // Never while an asynchronous write is pending: the container refuses overlapping writes.
       if (inFlight.get() != 0) {
         throw new IllegalStateException("a blocking write while an asynchronous one is pending");
       }
-      if (inlineThrows != null) {
-        throw inlineThrows;
-      }
       if (mustNotHold != null && Thread.holdsLock(mustNotHold)) {
         throw new IllegalStateException("an inline write under a subscription's lock");
+      }
+    }
+
+    private Object basic(String method, Object[] args) throws IOException {
+      refuseBesidePendingWrite();
+      if (inlineThrows != null) {
+        throw inlineThrows;
       }
       switch (method) {
         case "sendText" -> {
           written.add((String) args[0]);
           writtenInline.add((String) args[0]);
         }
-        case "sendPing" -> writtenInline.add("ping:" + ((ByteBuffer) args[0]).getLong(0));
+        // Open Liberty's blocking ping waits for good on a link its peer is closing (25.0.0.11,
+        // WsocConnLink.okToWrite with no timeout): a thread that must not hang never calls it.
+        case "sendPing" ->
+            throw new UnsupportedOperationException("the blocking ping can hang on a closing link");
         default -> throw new UnsupportedOperationException(method);
       }
       return null;
@@ -382,6 +404,24 @@ class ConnectionTest {
     assertEquals(1011, socket.closes.get(0).getCloseCode().getCode());
     assertTrue(connection.isQuiet());
     assertEquals(0, connection.queuedBytes(), "nothing counted as queued after the close");
+  }
+
+  @Test
+  void aProbeRefusedByALinkItsPeerIsClosingClosesTheConnectionWithoutWaiting() {
+    Connection connection = inline(10);
+    // What Open Liberty's ping throws once the peer's close frame has been read.
+    socket.probeThrows =
+        new IllegalStateException("write not allowed. Most likely cause is that another Write");
+
+    connection.send("12345678");
+
+    assertEquals(List.of("12345678"), socket.writtenInline);
+    assertTrue(connection.isClosed());
+    offloaded.remove().run();
+    assertEquals(1011, socket.closes.get(0).getCloseCode().getCode());
+    assertEquals(0, connection.queuedBytes());
+    connection.send("after");
+    assertEquals(List.of("12345678"), socket.writtenInline, "nothing more written");
   }
 
   @Test

@@ -146,6 +146,24 @@ final class OwnServer implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no JVM under " + handle.pid()));
   }
 
+  /**
+   * Writes the server JVM's threads to {@code target/<name>-threads-<n>.txt} (with the JDK's {@code
+   * jcmd}, beside the {@code java} running the tests) and returns that path, for a test that found
+   * the server stuck.
+   */
+  Path threadDump() throws IOException, InterruptedException {
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    Path out = Path.of("target", name + "-threads-" + System.nanoTime() + ".txt");
+    Process jcmd =
+        new ProcessBuilder(
+                java.resolveSibling("jcmd").toString(), Long.toString(jvm().pid()), "Thread.print")
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    jcmd.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+
   /** SIGKILL of the server JVM: no shutdown hook, no application stop, nothing flushed. */
   void kill() throws InterruptedException {
     ProcessHandle jvm = jvm();
