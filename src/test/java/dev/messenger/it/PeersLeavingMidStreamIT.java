@@ -54,7 +54,7 @@ class PeersLeavingMidStreamIT {
     server =
         OwnServer.create(
             "leaversServer",
-            Integer.getInteger("messenger.it.own-server.http.port", 9280),
+            Integer.getInteger("messenger.it.own-server.http.port", 9280) + 2,
             Map.of(
                 "MESSENGER_OUTBOUND_INLINE_CREDIT_BYTES",
                 Integer.toString(CREDIT),
