@@ -67,8 +67,9 @@ public final class Connection {
   private long writesCompletedAtLastPing;
   private long tokenExpiresAtMillis = Long.MAX_VALUE;
 
-  // Inline writes (see drain): bytes written inline that the peer has not yet proven to have read,
-  // and the probe (a ping with an id) whose pong will prove it.
+  // Inline writes (see drain): bytes written, inline or not, that the peer has not yet proven to
+  // have
+  // read, and the probe (a ping with an id) whose pong will prove it.
   private final long inlineCredit;
   private final AtomicLong unconfirmed = new AtomicLong();
   private final AtomicReference<Probe> probe = new AtomicReference<>();
@@ -373,6 +374,23 @@ public final class Connection {
           close(closing.getCloseCode(), closing.getReasonPhrase());
           return;
         }
+        if (probeDue()) {
+          // Written asynchronously past the credit (a backlog): before any frame goes inline again,
+          // prove the peer has read those too. The socket may be full by now, so the probe leaves
+          // this thread as the monitor's ping does, and holds the writer flag until it is written.
+          offload(
+              () -> {
+                try {
+                  sendProbe();
+                } catch (IOException | RuntimeException e) {
+                  LOG.log(Level.FINE, "probe failed on " + id, e);
+                  close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "write failed");
+                }
+                writing.set(false);
+                drain();
+              });
+          return;
+        }
         writing.set(false);
         if (outbound.isEmpty()) {
           return;
@@ -396,6 +414,10 @@ public final class Connection {
         continue;
       }
       inline = false; // a backlog: asynchronous to its end
+      if (inlineCredit > 0) {
+        // In the socket's buffers too until proven read, like an inline write.
+        unconfirmed.addAndGet(Utf8.length(frame));
+      }
       Write write = new Write(frame.length());
       try {
         session.getAsyncRemote().sendText(frame, write);
@@ -425,18 +447,13 @@ public final class Connection {
     }
     try {
       session.getBasicRemote().sendText(frame);
-      long total = unconfirmed.addAndGet(bytes);
+      unconfirmed.addAndGet(bytes);
       writesCompleted++;
       // Probed at three quarters: the pong comes back long before the last quarter is used (a frame
       // of a few hundred bytes at a time), and every pong costs the container an inbound frame.
-      if (total * 4 >= inlineCredit * 3 && probe.get() == null) {
-        Probe p = new Probe(++probesSent, total);
-        probe.set(p);
-        // Through the asynchronous remote, which Open Liberty also writes on this thread: its
-        // blocking ping waits, with no timeout, for the link to become writable, and a link whose
-        // peer is closing it never does (bench/README: the stall of one CI run), while this one
-        // refuses such a link at once (IllegalStateException), as a text write does.
-        session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, p.id()));
+      // Within the credit, so the socket has room for it too.
+      if (probeDue()) {
+        sendProbe();
       }
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.FINE, "send failed on " + id, e);
@@ -449,6 +466,27 @@ public final class Connection {
     queuedBytes.addAndGet(-frame.length());
     writing.set(false);
     return true;
+  }
+
+  /**
+   * Three quarters of the credit are unproven and no probe is out; for the writer flag's holder.
+   */
+  private boolean probeDue() {
+    return inlineCredit > 0 && probe.get() == null && unconfirmed.get() * 4 >= inlineCredit * 3;
+  }
+
+  /**
+   * Pings with an id, covering every byte written so far; called holding the writer flag, with no
+   * write in flight.
+   */
+  private void sendProbe() throws IOException {
+    Probe p = new Probe(++probesSent, unconfirmed.get());
+    probe.set(p);
+    // Through the asynchronous remote, which Open Liberty also writes on the calling thread: its
+    // blocking ping waits, with no timeout, for the link to become writable, and a link whose peer
+    // is closing it never does (bench/README: the stall of one CI run), while this one refuses such
+    // a link at once (IllegalStateException), as a text write does.
+    session.getAsyncRemote().sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, p.id()));
   }
 
   /**

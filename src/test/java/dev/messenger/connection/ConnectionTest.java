@@ -358,13 +358,40 @@ class ConnectionTest {
   void thePongToTheProbeGivesTheCreditBack() {
     Connection connection = inline(10);
     connection.send("12345678");
-    connection.send("abc");
+    connection.send("abc"); // asynchronously, after the probe: still unproven after its pong
     socket.completeAll();
 
     connection.pong(probe(1));
-    connection.send("12345678");
+    connection.send("1234567"); // 3 + 7 of 10
 
-    assertEquals(List.of("12345678", "ping:1", "12345678", "ping:2"), socket.writtenInline);
+    assertEquals(List.of("12345678", "ping:1", "1234567", "ping:2"), socket.writtenInline);
+  }
+
+  @Test
+  void framesWrittenAsynchronouslyCountUntilAProbeAfterThemIsAnswered() {
+    Connection connection = inline(10);
+    connection.send("12345678"); // inline, then probe 1
+    connection.send("abcdefghijkl"); // past the credit: asynchronously
+    socket.completeAll();
+    connection.pong(probe(1)); // proves the first 8 bytes, not the 12 after its ping
+
+    connection.send("x");
+    assertEquals(1, socket.pendingWrites(), "13 bytes unproven: still asynchronous");
+    assertTrue(offloaded.isEmpty());
+    socket.completeNext();
+
+    // Nothing left to write and no probe out: one covering them, off the completing thread (the
+    // socket may be full), holding the writer flag.
+    assertEquals(List.of("12345678", "ping:1"), socket.writtenInline);
+    connection.send("y");
+    assertEquals(0, socket.pendingWrites(), "queued behind the probe");
+    offloaded.remove().run();
+    assertEquals(List.of("12345678", "ping:1", "ping:2"), socket.writtenInline);
+    assertEquals(1, socket.pendingWrites(), "then written, asynchronously: 14 unproven");
+    socket.completeAll();
+    connection.pong(probe(2));
+    connection.send("z");
+    assertEquals(List.of("12345678", "ping:1", "ping:2", "z"), socket.writtenInline);
   }
 
   @Test
