@@ -21,8 +21,12 @@ import java.util.logging.Logger;
  * <p>Callers never wait: a socket thread queues the send and returns to read the next frame, and
  * the completions (acknowledgement, broadcast) run after the commit in commit order, in a task
  * chain of their own so the writer can start the next commit meanwhile; the live events of one chat
- * leave in the order of their sequence numbers. Each shard's queue is bounded; a full queue refuses
- * the item at once (back-pressure) instead of growing without end.
+ * leave in the order of their sequence numbers. Each shard bounds the items it has accepted and not
+ * yet completed (waiting for the writer, being written, or waiting for their completion); past the
+ * bound an item is refused at once (back-pressure) instead of adding latency and memory without
+ * end. Completions count because they are real work (the frames of a broadcast may be written on
+ * their thread): under overload a writer that keeps up while its completions fall behind would
+ * otherwise accept without limit.
  *
  * <p>A batch that is not full waits until its oldest item has waited {@code linger}, so that items
  * arriving meanwhile share the commit (Kafka's {@code linger.ms}, PostgreSQL's {@code
@@ -71,7 +75,8 @@ public final class GroupCommit<I, O> {
   private final Function<List<I>, List<Outcome<O>>> writer;
 
   /**
-   * @param maxQueued items waiting over all shards before {@link #submit} refuses more
+   * @param maxQueued items accepted and not yet completed, over all shards, before {@link #submit}
+   *     refuses more
    * @param lingerMicros how long a batch that is not full waits for company, from its oldest item;
    *     0: at once
    * @param executor runs the writer tasks; a rejected task runs on the submitting thread
@@ -109,9 +114,10 @@ public final class GroupCommit<I, O> {
     Shard shard = shards[Math.floorMod(key.hashCode(), shards.length)];
     boolean start;
     synchronized (shard) {
-      if (shard.queue.size() >= maxQueuedPerShard) {
+      if (shard.accepted >= maxQueuedPerShard) {
         return false;
       }
+      shard.accepted++;
       shard.queue.add(new Pending<>(item, completion, System.nanoTime()));
       start = !shard.scheduled;
       shard.scheduled = true;
@@ -122,12 +128,15 @@ public final class GroupCommit<I, O> {
     return true;
   }
 
-  /** Items waiting for a writer, over all shards. */
+  /**
+   * Items accepted and not yet completed (waiting for a writer, being written, or waiting for their
+   * completion), over all shards: what {@code maxQueued} bounds.
+   */
   public int queued() {
     int queued = 0;
     for (Shard shard : shards) {
       synchronized (shard) {
-        queued += shard.queue.size();
+        queued += shard.accepted;
       }
     }
     return queued;
@@ -234,6 +243,9 @@ public final class GroupCommit<I, O> {
     final InOrder completions = new InOrder();
     boolean scheduled;
 
+    /** Items submitted and not yet completed; guarded by this shard's monitor. */
+    int accepted;
+
     /** How much longer the next batch waits for company: 0 when full or its oldest item waited. */
     long lingerLeftNanos() {
       if (lingerMicros == 0 || queue.size() >= maxBatch) {
@@ -275,8 +287,14 @@ public final class GroupCommit<I, O> {
         List<Outcome<O>> outcomes = write(batch.stream().map(Pending::item).toList());
         completions.add(
             () -> {
-              for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).complete(outcomes.get(i));
+              try {
+                for (int i = 0; i < batch.size(); i++) {
+                  batch.get(i).complete(outcomes.get(i));
+                }
+              } finally {
+                synchronized (this) {
+                  accepted -= batch.size();
+                }
               }
             });
       }

@@ -52,7 +52,8 @@ public class SendBatcher {
     // How close the node is to refusing sends with OVERLOADED (messenger.send.max-queued).
     metrics.gauge(
         "messenger_send_queued",
-        "Sends waiting for their group commit on this node",
+        "Sends accepted and not yet acknowledged on this node (waiting for their group commit,"
+            + " being committed, or being acknowledged and broadcast)",
         commits::queued);
   }
 

@@ -86,7 +86,7 @@ class GroupCommitTest {
     for (int i = 1; i <= 5; i++) {
       submit(commits, "c", i); // returns at once although the shard is busy writing
     }
-    assertEquals(5, commits.queued());
+    assertEquals(6, commits.queued(), "the one being written counts too");
     writer.release.countDown();
     awaitCompleted(6);
     assertEquals(List.of(0, 1, 2, 3, 4, 5), completedInOrder);
@@ -169,17 +169,44 @@ class GroupCommitTest {
   void aFullShardRefusesNewItemsUntilItDrains() throws Exception {
     HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
     GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 10, 3, 0, pool, writer);
-    submit(commits, "c", 0); // being written: no longer queued
+    submit(commits, "c", 0); // being written: counted until completed
     await(writer.started);
     submit(commits, "c", 1);
     submit(commits, "c", 2);
-    submit(commits, "c", 3);
-    assertFalse(commits.submit("c", 4, outcome -> completedInOrder.add(4)), "queue full");
+    assertFalse(commits.submit("c", 3, outcome -> completedInOrder.add(3)), "shard full");
     writer.release.countDown();
+    awaitCompleted(3);
+    submit(commits, "c", 4);
     awaitCompleted(4);
-    submit(commits, "c", 5);
-    awaitCompleted(5);
-    assertEquals(List.of(0, 1, 2, 3, 5), completedInOrder);
+    assertEquals(List.of(0, 1, 2, 4), completedInOrder);
+  }
+
+  @Test
+  void itemsWaitingForTheirCompletionCountAgainstTheBound() throws Exception {
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(1, 10, 2, 0, pool, items -> items.stream().map(Outcome::of).toList());
+    CountDownLatch completing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    assertTrue(
+        commits.submit(
+            "c",
+            0,
+            outcome -> {
+              completing.countDown();
+              await(release); // a completion writing to a slow socket, say
+              completedInOrder.add(0);
+            }));
+    await(completing);
+    submit(commits, "c", 1); // written, then waits behind the first completion
+    assertFalse(
+        commits.submit("c", 2, outcome -> completedInOrder.add(2)),
+        "the writer is idle, but two items are not completed yet");
+
+    release.countDown();
+    awaitCompleted(2);
+    submit(commits, "c", 3);
+    awaitCompleted(3);
+    assertEquals(List.of(0, 1, 3), completedInOrder);
   }
 
   @Test
