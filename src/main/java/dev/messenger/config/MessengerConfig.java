@@ -112,6 +112,10 @@ public class MessengerConfig {
   int sendCommitMaxBatch;
 
   @Inject
+  @ConfigProperty(name = "messenger.send.completion-lanes")
+  int sendCompletionLanes;
+
+  @Inject
   @ConfigProperty(name = "messenger.send.max-queued")
   int sendMaxQueued;
 
@@ -271,6 +275,13 @@ public class MessengerConfig {
   /** Independent group-commit writers for send_message; a chat always uses the same one. */
   public int sendCommitShards() {
     return sendCommitShards;
+  }
+
+  /** Completion lanes of the send path; 0 (or less): one per processor the JVM may use. */
+  public int sendCompletionLanes() {
+    return sendCompletionLanes > 0
+        ? sendCompletionLanes
+        : Runtime.getRuntime().availableProcessors();
   }
 
   /** Most messages committed in one transaction. */

@@ -19,14 +19,16 @@ import java.util.logging.Logger;
  * carries many messages.
  *
  * <p>Callers never wait: a socket thread queues the send and returns to read the next frame, and
- * the completions (acknowledgement, broadcast) run after the commit in commit order, in a task
- * chain of their own so the writer can start the next commit meanwhile; the live events of one chat
- * leave in the order of their sequence numbers. Each shard bounds the items it has accepted and not
- * yet completed (waiting for the writer, being written, or waiting for their completion); past the
- * bound an item is refused at once (back-pressure) instead of adding latency and memory without
- * end. Completions count because they are real work (the frames of a broadcast may be written on
- * their thread): under overload a writer that keeps up while its completions fall behind would
- * otherwise accept without limit.
+ * the completions (acknowledgement, broadcast) run after the commit, in task chains of their own
+ * (lanes) so the writer can start the next commit meanwhile. A key always completes in the same
+ * lane, in commit order, so the live events of one chat leave in the order of their sequence
+ * numbers; keys in different lanes complete in parallel, so that the frames of all the node's
+ * broadcasts, which may be written on a lane's thread, are not serialised behind one thread. Each
+ * shard bounds the items it has accepted and not yet completed (waiting for the writer, being
+ * written, or waiting for their completion); past the bound an item is refused at once
+ * (back-pressure) instead of adding latency and memory without end. Completions count because they
+ * are real work (the frames of a broadcast may be written on their thread): under overload a writer
+ * that keeps up while its completions fall behind would otherwise accept without limit.
  *
  * <p>A batch that is not full waits until its oldest item has waited {@code linger}, so that items
  * arriving meanwhile share the commit (Kafka's {@code linger.ms}, PostgreSQL's {@code
@@ -68,6 +70,7 @@ public final class GroupCommit<I, O> {
   }
 
   private final Shard[] shards;
+  private final InOrder[] lanes;
   private final int maxBatch;
   private final int maxQueuedPerShard;
   private final long lingerMicros;
@@ -88,15 +91,34 @@ public final class GroupCommit<I, O> {
       long lingerMicros,
       ScheduledExecutorService executor,
       Function<List<I>, List<Outcome<O>>> writer) {
-    if (shards < 1 || maxBatch < 1 || maxQueued < shards || lingerMicros < 0) {
+    this(shards, 1, maxBatch, maxQueued, lingerMicros, executor, writer);
+  }
+
+  /**
+   * @param lanes completion chains: items of one key always complete in one lane, in write order;
+   *     items of keys in different lanes complete in parallel
+   */
+  public GroupCommit(
+      int shards,
+      int lanes,
+      int maxBatch,
+      int maxQueued,
+      long lingerMicros,
+      ScheduledExecutorService executor,
+      Function<List<I>, List<Outcome<O>>> writer) {
+    if (shards < 1 || lanes < 1 || maxBatch < 1 || maxQueued < shards || lingerMicros < 0) {
       throw new IllegalArgumentException(
-          "shards and maxBatch must be positive, maxQueued at least one per shard, linger not"
-              + " negative");
+          "shards, lanes and maxBatch must be positive, maxQueued at least one per shard, linger"
+              + " not negative");
     }
     this.lingerMicros = lingerMicros;
     this.shards = new GroupCommit.Shard[shards];
     for (int i = 0; i < shards; i++) {
       this.shards[i] = new Shard();
+    }
+    this.lanes = new GroupCommit.InOrder[lanes];
+    for (int i = 0; i < lanes; i++) {
+      this.lanes[i] = new InOrder();
     }
     this.maxBatch = maxBatch;
     this.maxQueuedPerShard = maxQueued / shards;
@@ -118,7 +140,7 @@ public final class GroupCommit<I, O> {
         return false;
       }
       shard.accepted++;
-      shard.queue.add(new Pending<>(item, completion, System.nanoTime()));
+      shard.queue.add(new Pending<>(item, completion, laneOf(key), System.nanoTime()));
       start = !shard.scheduled;
       shard.scheduled = true;
     }
@@ -126,6 +148,11 @@ public final class GroupCommit<I, O> {
       schedule(shard, lingerMicros);
     }
     return true;
+  }
+
+  /** A key's lane, mixed so that it does not follow the shard (both come from the key's hash). */
+  private int laneOf(Object key) {
+    return Math.floorMod((key.hashCode() * 0x9E3779B9) >>> 16, lanes.length);
   }
 
   /**
@@ -235,16 +262,47 @@ public final class GroupCommit<I, O> {
 
   /**
    * One queue and, while it has items, exactly one writer task. Completions (acknowledgements,
-   * broadcasts) run in a task chain of their own, in commit order, so the writer goes on to the
-   * next commit while the last batch's frames are being sent.
+   * broadcasts) run in the lanes, so the writer goes on to the next commit while the last batch's
+   * frames are being sent.
    */
   private final class Shard implements Runnable {
     final ArrayDeque<Pending<I, O>> queue = new ArrayDeque<>();
-    final InOrder completions = new InOrder();
     boolean scheduled;
 
     /** Items submitted and not yet completed; guarded by this shard's monitor. */
     int accepted;
+
+    /**
+     * Hands the batch's outcomes to their lanes: each lane gets its items in write order, behind
+     * the earlier batches' items of that lane.
+     */
+    private void complete(List<Pending<I, O>> batch, List<Outcome<O>> outcomes) {
+      List<List<Integer>> byLane = new ArrayList<>(lanes.length);
+      for (int l = 0; l < lanes.length; l++) {
+        byLane.add(new ArrayList<>());
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        byLane.get(batch.get(i).lane()).add(i);
+      }
+      for (int l = 0; l < lanes.length; l++) {
+        List<Integer> items = byLane.get(l);
+        if (items.isEmpty()) {
+          continue;
+        }
+        lanes[l].add(
+            () -> {
+              try {
+                for (int i : items) {
+                  batch.get(i).complete(outcomes.get(i));
+                }
+              } finally {
+                synchronized (this) {
+                  accepted -= items.size();
+                }
+              }
+            });
+      }
+    }
 
     /** How much longer the next batch waits for company: 0 when full or its oldest item waited. */
     long lingerLeftNanos() {
@@ -285,18 +343,7 @@ public final class GroupCommit<I, O> {
           return;
         }
         List<Outcome<O>> outcomes = write(batch.stream().map(Pending::item).toList());
-        completions.add(
-            () -> {
-              try {
-                for (int i = 0; i < batch.size(); i++) {
-                  batch.get(i).complete(outcomes.get(i));
-                }
-              } finally {
-                synchronized (this) {
-                  accepted -= batch.size();
-                }
-              }
-            });
+        complete(batch, outcomes);
       }
       synchronized (this) {
         if (queue.isEmpty()) {
@@ -308,7 +355,8 @@ public final class GroupCommit<I, O> {
     }
   }
 
-  private record Pending<I, O>(I item, Consumer<Outcome<O>> completion, long queuedAtNanos) {
+  private record Pending<I, O>(
+      I item, Consumer<Outcome<O>> completion, int lane, long queuedAtNanos) {
     void complete(Outcome<O> outcome) {
       try {
         completion.accept(outcome);

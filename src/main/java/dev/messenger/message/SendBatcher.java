@@ -33,6 +33,7 @@ public class SendBatcher {
     commits =
         new GroupCommit<>(
             config.sendCommitShards(),
+            config.sendCompletionLanes(),
             config.sendCommitMaxBatch(),
             config.sendMaxQueued(),
             config.sendCommitLingerMicros(),

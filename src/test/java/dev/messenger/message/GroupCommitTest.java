@@ -182,6 +182,47 @@ class GroupCommitTest {
   }
 
   @Test
+  void aSlowCompletionHoldsBackOnlyItsLane() throws Exception {
+    GroupCommit<Integer, Integer> commits =
+        new GroupCommit<>(
+            1, 2, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList());
+    // Two keys that fall in different lanes, and a third in the first one's.
+    String slow = "chat-0";
+    String other = null;
+    String sameLane = null;
+    for (int i = 1; other == null || sameLane == null; i++) {
+      String key = "chat-" + i;
+      if (laneOf(key, 2) != laneOf(slow, 2)) {
+        other = other == null ? key : other;
+      } else {
+        sameLane = sameLane == null ? key : sameLane;
+      }
+    }
+    CountDownLatch release = new CountDownLatch(1);
+    assertTrue(
+        commits.submit(
+            slow,
+            0,
+            outcome -> {
+              await(release); // a completion writing to a slow socket, say
+              completedInOrder.add(0);
+            }));
+    submit(commits, sameLane, 1);
+    submit(commits, other, 2);
+
+    awaitCompleted(1);
+    assertEquals(List.of(2), completedInOrder, "the other lane went on; the same lane waits");
+    release.countDown();
+    awaitCompleted(3);
+    assertEquals(List.of(2, 0, 1), completedInOrder);
+  }
+
+  /** The lane GroupCommit gives a key (the same mixing). */
+  private static int laneOf(String key, int lanes) {
+    return Math.floorMod((key.hashCode() * 0x9E3779B9) >>> 16, lanes);
+  }
+
+  @Test
   void itemsWaitingForTheirCompletionCountAgainstTheBound() throws Exception {
     GroupCommit<Integer, Integer> commits =
         new GroupCommit<>(1, 10, 2, 0, pool, items -> items.stream().map(Outcome::of).toList());
@@ -269,6 +310,7 @@ class GroupCommitTest {
     GroupCommit<Integer, Integer> commits =
         new GroupCommit<>(
             4,
+            3, // lanes: each key in one of them, in write order
             8,
             10_000,
             0,
@@ -313,6 +355,8 @@ class GroupCommitTest {
     assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(0, 1, 10, 0, pool, none));
     assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(1, 0, 10, 0, pool, none));
     assertThrows(IllegalArgumentException.class, () -> new GroupCommit<>(4, 1, 3, 0, pool, none));
+    assertThrows(
+        IllegalArgumentException.class, () -> new GroupCommit<>(1, 0, 1, 10, 0, pool, none));
   }
 
   /** A writer that records its batches and holds the one with item 0 until released. */
