@@ -68,8 +68,7 @@ public final class Connection {
   private long tokenExpiresAtMillis = Long.MAX_VALUE;
 
   // Inline writes (see drain): bytes written, inline or not, that the peer has not yet proven to
-  // have
-  // read, and the probe (a ping with an id) whose pong will prove it.
+  // have read, and the probe (a ping with an id) whose pong will prove it.
   private final long inlineCredit;
   private final AtomicLong unconfirmed = new AtomicLong();
   private final AtomicReference<Probe> probe = new AtomicReference<>();
@@ -358,10 +357,10 @@ public final class Connection {
    * completion to a pool thread (about 40 % of its bare layer's CPU at 5,000 users,
    * bench/README.md), while a blocking write into a socket with room returns at once. A blocking
    * write must never meet a peer that stopped reading, so it is used only while the bytes written
-   * inline that the peer has not proven to have read stay under {@code inlineCredit}, far below
-   * what the kernel buffers of a connection hold; the proof is the pong to a ping with an id, sent
-   * once three quarters of the credit are used. Past the credit, and while a backlog is being
-   * written, writes are asynchronous as before.
+   * (inline or asynchronously) that the peer has not proven to have read stay under {@code
+   * inlineCredit}, far below what the kernel buffers of a connection hold; the proof is the pong to
+   * a ping with an id, sent once three quarters of the credit are used. Past the credit, and while
+   * a backlog is being written, writes are asynchronous as before.
    */
   private void drain(boolean inline) {
     while (writing.compareAndSet(false, true)) {
