@@ -11,7 +11,8 @@
 # mvn -f bench/pom.xml package -DskipTests (generator, bare WAR, server layout, Payara Micro jar).
 # Settings (environment): SERVER (liberty or payara; default liberty)
 # USERS GROUP RATE WARMUP DURATION HOLD TARGETS SERVER_JVM_ARGS GEN_JVM_ARGS SERVER_JAVA_HOME (the JDK
-# the server runs on; default the generator's: JAVA_HOME, else java on the PATH)
+# the server runs on; default the generator's: JAVA_HOME, else java on the PATH); USERS_PRODUCT and
+# USERS_BARE override USERS for one target (each target's highest sustained load in the same run)
 # GEN_ARGS (extra generator options) BENCH_PORT OUT JFR=1 (flight recording of the server),
 # AFTER_RUN_SECONDS (keep the server up that long after the clients left), CONFIG_DROPINS (Liberty:
 # server.xml fragments copied to configDropins/overrides, to try a setting without a rebuild), and any
@@ -244,11 +245,16 @@ case "$MODE" in
   capacity | fanout)
     for t in $TARGETS; do
       start_server "$MODE-$t"
+      case "$t" in
+        product) users=${USERS_PRODUCT:-${USERS:-}} ;;
+        bare) users=${USERS_BARE:-${USERS:-}} ;;
+        *) users=${USERS:-} ;;
+      esac
       if [ "$MODE" = capacity ]; then
-        gen capacity --target "$t" --users "${USERS:-1000}" --group-size "${GROUP:-10}" \
+        gen capacity --target "$t" --users "${users:-1000}" --group-size "${GROUP:-10}" \
           --hold-seconds "${HOLD:-10}" --json-out "$OUT/$MODE-$t.json" || status=1
       else
-        gen fanout --target "$t" --users "${USERS:-500}" --group-size "${GROUP:-10}" \
+        gen fanout --target "$t" --users "${users:-500}" --group-size "${GROUP:-10}" \
           --rate "${RATE:-0.5}" --warmup-seconds "${WARMUP:-10}" \
           --duration-seconds "${DURATION:-60}" --json-out "$OUT/$MODE-$t.json" || status=1
       fi
