@@ -409,14 +409,13 @@ public final class Connection {
         return;
       }
       String frame = (String) next;
-      if (inline && writeInline(frame)) {
+      long wireBytes = inlineCredit > 0 ? Utf8.length(frame) : 0;
+      if (inline && writeInline(frame, wireBytes)) {
         continue;
       }
       inline = false; // a backlog: asynchronous to its end
-      if (inlineCredit > 0) {
-        // In the socket's buffers too until proven read, like an inline write.
-        unconfirmed.addAndGet(Utf8.length(frame));
-      }
+      // In the socket's buffers too until proven read, like an inline write.
+      unconfirmed.addAndGet(wireBytes);
       Write write = new Write(frame.length());
       try {
         session.getAsyncRemote().sendText(frame, write);
@@ -434,14 +433,11 @@ public final class Connection {
    * Writes the frame on this thread if the credit allows; the writer flag is held and released
    * here.
    *
+   * @param bytes the frame's UTF-8 length
    * @return false when the frame must go asynchronously (the writer flag is still held)
    */
-  private boolean writeInline(String frame) {
-    if (inlineCredit <= 0) {
-      return false;
-    }
-    long bytes = Utf8.length(frame);
-    if (unconfirmed.get() + bytes > inlineCredit) {
+  private boolean writeInline(String frame, long bytes) {
+    if (inlineCredit <= 0 || unconfirmed.get() + bytes > inlineCredit) {
       return false;
     }
     try {
@@ -468,10 +464,14 @@ public final class Connection {
   }
 
   /**
-   * Three quarters of the credit are unproven and no probe is out; for the writer flag's holder.
+   * Three quarters of the credit are unproven and no probe is out (and the socket is not closed);
+   * for the writer flag's holder.
    */
   private boolean probeDue() {
-    return inlineCredit > 0 && probe.get() == null && unconfirmed.get() * 4 >= inlineCredit * 3;
+    return inlineCredit > 0
+        && probe.get() == null
+        && unconfirmed.get() * 4 >= inlineCredit * 3
+        && !closed.get();
   }
 
   /**

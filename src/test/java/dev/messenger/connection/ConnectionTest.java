@@ -434,6 +434,21 @@ class ConnectionTest {
   }
 
   @Test
+  void aClosedConnectionSendsNoProbe() {
+    Connection connection = inline(10);
+    connection.send("12345678"); // inline, then probe 1
+    connection.send("abcdefghijkl"); // past the credit: asynchronously, still pending
+    connection.pong(probe(1)); // 12 bytes unproven, no probe out
+
+    connection.close(CloseReason.CloseCodes.GOING_AWAY, "bye");
+    socket.completeNext(); // the pending write completes after the close
+
+    assertEquals(1, offloaded.size(), "only the close, no probe");
+    offloaded.remove().run();
+    assertEquals(List.of("12345678", "ping:1"), socket.writtenInline);
+  }
+
+  @Test
   void aProbeRefusedByALinkItsPeerIsClosingClosesTheConnectionWithoutWaiting() {
     Connection connection = inline(10);
     // What Open Liberty's ping throws once the peer's close frame has been read.

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bounded send queue end to end ({@code messenger.send.max-queued}), on a server of its own
- * ({@link OwnServer}) with room for two waiting sends and a writer that lingers two seconds before
- * it commits, so a burst fills the queue every time: the sends past it are refused with {@code
- * OVERLOADED}, their tempId and a {@code retryAfterMs}; nothing of them is stored; the queued ones
- * are acknowledged; a resend after the announced wait is accepted.
+ * ({@link OwnServer}) with room for two sends accepted and not yet acknowledged and a writer that
+ * lingers two seconds before it commits, so a burst fills the queue every time: the sends past it
+ * are refused with {@code OVERLOADED}, their tempId and a {@code retryAfterMs}; nothing of them is
+ * stored; the queued ones are acknowledged; a resend after the announced wait is accepted.
  */
 class OverloadIT {
   private static OwnServer server;
