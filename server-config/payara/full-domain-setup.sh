@@ -44,7 +44,7 @@ if ! "$asadmin" list-jdbc-resources | grep -qx 'jdbc/messenger'; then
   else
     "$asadmin" create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource \
       --restype javax.sql.DataSource --property 'user=messenger:password=messenger' messengerPool
-    DB_URL='jdbc:h2:${com.sun.aas.instanceRoot}/messenger-data/messenger;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=3000'
+    DB_URL='jdbc:h2:${com.sun.aas.instanceRoot}/messenger-data/messenger;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=3000;CACHE_SIZE=2048'
   fi
   # With set, the URL needs no escaping (--property splits on ':' and '=').
   "$asadmin" set "resources.jdbc-connection-pool.messengerPool.property.url=$DB_URL"

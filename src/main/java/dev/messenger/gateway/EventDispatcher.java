@@ -155,8 +155,8 @@ public class EventDispatcher {
 
   /**
    * Queues the send for group commit and returns at once; the acknowledgement (only once committed:
-   * then the sender may forget the message) and the broadcast follow on a pool thread, in the
-   * chat's commit order.
+   * then the sender may forget the message) and the broadcast follow on a completion lane's thread,
+   * in the chat's commit order.
    */
   private void send(Connection connection, SendMessage command) {
     // A joined connection proved membership when it joined, and membership is never revoked.

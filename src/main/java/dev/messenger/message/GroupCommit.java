@@ -1,11 +1,13 @@
 package dev.messenger.message;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -36,23 +38,24 @@ import java.util.logging.Logger;
  * is never idle, each commit takes the few items that arrived during the last one, and batches stay
  * small exactly when the commit cost matters (at 1,000 sends/s on H2 this rule made a third fewer
  * commits and steadied the tail: bench/README.md). The linger is the most an item waits for
- * company; a writer that is behind (its oldest item older than that) never waits. A full batch does
- * not wait while the writer runs; an idle writer's timer is not cut short by one (at 256 per batch
- * and 5 ms, that would take 50,000 sends/s).
+ * company; a writer that is behind (its oldest item older than that) never waits, and a full batch
+ * never waits: the item that fills it wakes a lingering writer.
  *
  * <p>Items are spread over shards by a key (the chat), so chats proceed in parallel and each chat's
- * items are written in arrival order. No lock is held across I/O: a shard's monitor guards only its
+ * items are written in arrival order. No lock is held across I/O: a shard's lock guards only its
  * queue. When the writer throws, the batch is rolled back and each item is written again alone, so
  * one bad item never fails the others.
+ *
+ * <p>Each shard's writer and each lane is a thread of its own (from the container's managed thread
+ * factory), parked while it has nothing to do and woken by the one that hands it work. Not tasks on
+ * the server's executor, as before: on Open Liberty each hand-off to its managed executor (a
+ * completion chain started per batch, a timer per linger) went through its policy executor and
+ * thread pool, about a tenth of the node's CPU at 2,500 sends/s, where waking a parked thread is
+ * one system call (bench/README.md, "The group commit on threads of its own"). A thread that is
+ * busy or lingering is not woken at all.
  */
 public final class GroupCommit<I, O> {
   private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
-
-  /**
-   * Batches one writer task writes before it hands its thread back to the executor (and queues
-   * itself again), so a busy shard cannot hold a pool thread for ever.
-   */
-  private static final int BATCHES_PER_TASK = 16;
 
   /** The result of one item: a value, or the exception its caller gets. */
   public record Outcome<O>(O value, RuntimeException failure) {
@@ -70,33 +73,39 @@ public final class GroupCommit<I, O> {
   }
 
   private final Shard[] shards;
-  private final InOrder[] lanes;
+  private final Lane[] lanes;
   private final int maxBatch;
   private final int maxQueuedPerShard;
-  private final long lingerMicros;
-  private final ScheduledExecutorService executor;
+  private final long lingerNanos;
   private final Function<List<I>, List<Outcome<O>>> writer;
+  private final List<Thread> writerThreads = new ArrayList<>();
+  private final List<Thread> laneThreads = new ArrayList<>();
 
   /**
-   * @param maxQueued items accepted and not yet completed, over all shards, before {@link #submit}
-   *     refuses more
-   * @param lingerMicros how long a batch that is not full waits for company, from its oldest item;
-   *     0: at once
-   * @param executor runs the writer tasks; a rejected task runs on the submitting thread
+   * One completion lane.
+   *
+   * @see #GroupCommit(int, int, int, int, long, ThreadFactory, Function)
    */
   public GroupCommit(
       int shards,
       int maxBatch,
       int maxQueued,
       long lingerMicros,
-      ScheduledExecutorService executor,
+      ThreadFactory threads,
       Function<List<I>, List<Outcome<O>>> writer) {
-    this(shards, 1, maxBatch, maxQueued, lingerMicros, executor, writer);
+    this(shards, 1, maxBatch, maxQueued, lingerMicros, threads, writer);
   }
 
   /**
+   * Starts a writer thread per shard and a thread per lane; {@link #close} ends them.
+   *
    * @param lanes completion chains: items of one key always complete in one lane, in write order;
    *     items of keys in different lanes complete in parallel
+   * @param maxQueued items accepted and not yet completed, over all shards, before {@link #submit}
+   *     refuses more
+   * @param lingerMicros how long a batch that is not full waits for company, from its oldest item;
+   *     0: at once
+   * @param threads makes the writers' and the lanes' threads
    */
   public GroupCommit(
       int shards,
@@ -104,50 +113,65 @@ public final class GroupCommit<I, O> {
       int maxBatch,
       int maxQueued,
       long lingerMicros,
-      ScheduledExecutorService executor,
+      ThreadFactory threads,
       Function<List<I>, List<Outcome<O>>> writer) {
     if (shards < 1 || lanes < 1 || maxBatch < 1 || maxQueued < shards || lingerMicros < 0) {
       throw new IllegalArgumentException(
           "shards, lanes and maxBatch must be positive, maxQueued at least one per shard, linger"
               + " not negative");
     }
-    this.lingerMicros = lingerMicros;
-    this.shards = new GroupCommit.Shard[shards];
-    for (int i = 0; i < shards; i++) {
-      this.shards[i] = new Shard();
-    }
-    this.lanes = new GroupCommit.InOrder[lanes];
-    for (int i = 0; i < lanes; i++) {
-      this.lanes[i] = new InOrder();
-    }
+    this.lingerNanos = TimeUnit.MICROSECONDS.toNanos(lingerMicros);
     this.maxBatch = maxBatch;
     this.maxQueuedPerShard = maxQueued / shards;
-    this.executor = executor;
     this.writer = writer;
+    this.shards = new GroupCommit.Shard[shards];
+    this.lanes = new GroupCommit.Lane[lanes];
+    for (int i = 0; i < lanes; i++) {
+      this.lanes[i] = new Lane();
+      laneThreads.add(start(threads, this.lanes[i], "lane " + i));
+    }
+    for (int i = 0; i < shards; i++) {
+      this.shards[i] = new Shard();
+      writerThreads.add(start(threads, this.shards[i], "writer " + i));
+    }
+  }
+
+  private Thread start(ThreadFactory factory, Runnable loop, String name) {
+    Thread thread = factory.newThread(loop);
+    if (thread == null) {
+      close(Duration.ZERO);
+      throw new IllegalStateException("the thread factory made no thread for the group commit");
+    }
+    thread.setName("group commit " + name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /**
-   * Queues {@code item} for writing; {@code completion} later receives its outcome (on a pool
+   * Queues {@code item} for writing; {@code completion} later receives its outcome (on a lane's
    * thread, after the commit, in the shard's arrival order).
    *
-   * @return false when the item's shard is full: nothing was queued and completion is never called
+   * @return false when the item's shard is full, or this group commit is closed: nothing was queued
+   *     and completion is never called
    */
   public boolean submit(Object key, I item, Consumer<Outcome<O>> completion) {
     Shard shard = shards[Math.floorMod(key.hashCode(), shards.length)];
-    boolean start;
-    synchronized (shard) {
-      if (shard.accepted >= maxQueuedPerShard) {
+    shard.lock.lock();
+    try {
+      if (shard.closed || shard.accepted >= maxQueuedPerShard) {
         return false;
       }
       shard.accepted++;
       shard.queue.add(new Pending<>(item, completion, laneOf(key), System.nanoTime()));
-      start = !shard.scheduled;
-      shard.scheduled = true;
+      // A lingering writer is woken only when its batch is full; a busy one finds the item itself.
+      if (shard.idle || (shard.lingering && shard.queue.size() >= maxBatch)) {
+        shard.work.signal();
+      }
+      return true;
+    } finally {
+      shard.lock.unlock();
     }
-    if (start) {
-      schedule(shard, lingerMicros);
-    }
-    return true;
   }
 
   /** A key's lane, mixed so that it does not follow the shard (both come from the key's hash). */
@@ -162,25 +186,55 @@ public final class GroupCommit<I, O> {
   public int queued() {
     int queued = 0;
     for (Shard shard : shards) {
-      synchronized (shard) {
+      shard.lock.lock();
+      try {
         queued += shard.accepted;
+      } finally {
+        shard.lock.unlock();
       }
     }
     return queued;
   }
 
-  private void schedule(Shard shard, long delayMicros) {
-    try {
-      if (delayMicros > 0) {
-        executor.schedule(shard, delayMicros, TimeUnit.MICROSECONDS);
-      } else {
-        executor.execute(shard);
+  /**
+   * Refuses new items, lets the writers write and the lanes complete every item accepted before,
+   * then ends the threads; waits for that up to {@code grace}.
+   *
+   * @return true when every thread ended in time
+   */
+  public boolean close(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Shard shard : shards) {
+      if (shard != null) {
+        shard.close();
       }
-    } catch (RejectedExecutionException e) {
-      // A pool that refuses work (shutting down, saturated) must not strand queued items, nor
-      // would it run a timer: write them now.
-      shard.drain(false);
     }
+    boolean ended = true;
+    for (Thread writer : writerThreads) {
+      ended &= join(writer, deadline);
+    }
+    // The writers have handed on their last completions: the lanes end once they have run them.
+    for (Lane lane : lanes) {
+      if (lane != null) {
+        lane.close();
+      }
+    }
+    for (Thread lane : laneThreads) {
+      ended &= join(lane, deadline);
+    }
+    return ended;
+  }
+
+  private static boolean join(Thread thread, long deadline) {
+    try {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !thread.isAlive();
   }
 
   /**
@@ -210,67 +264,166 @@ public final class GroupCommit<I, O> {
     return outcomes;
   }
 
-  /**
-   * Runs tasks one at a time, in the order given, on the executor; never holds a pool thread idle.
-   */
-  private final class InOrder implements Runnable {
+  /** A thread's loop that parks on {@link #work} while it has nothing to do, until closed. */
+  private abstract static class Parked implements Runnable {
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition work = lock.newCondition();
+
+    /** Guarded by {@link #lock}. */
+    boolean closed;
+
+    void close() {
+      lock.lock();
+      try {
+        closed = true;
+        work.signal();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Runs tasks one at a time, in the order given, on a thread of its own. */
+  private static final class Lane extends Parked {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
-    private boolean scheduled;
+    private boolean idle;
 
     void add(Runnable task) {
-      boolean start;
-      synchronized (this) {
+      lock.lock();
+      try {
         tasks.add(task);
-        start = !scheduled;
-        scheduled = true;
-      }
-      if (start) {
-        try {
-          executor.execute(this);
-        } catch (RejectedExecutionException e) {
-          run();
+        if (idle) {
+          work.signal();
         }
+      } finally {
+        lock.unlock();
       }
     }
 
     @Override
     public void run() {
-      for (int round = 0; round < BATCHES_PER_TASK; round++) {
+      while (true) {
         Runnable next;
-        synchronized (this) {
-          next = tasks.poll();
-          if (next == null) {
-            scheduled = false;
-            return;
+        lock.lock();
+        try {
+          while (tasks.isEmpty()) {
+            if (closed) {
+              return;
+            }
+            idle = true;
+            work.awaitUninterruptibly();
+            idle = false;
+            // An interrupt is not passed on to the completions (their socket writes); the lane
+            // ends at close(), once the writers have handed on their last batch.
+            Thread.interrupted();
           }
+          next = tasks.poll();
+        } finally {
+          lock.unlock();
         }
-        next.run();
-      }
-      synchronized (this) {
-        if (tasks.isEmpty()) {
-          scheduled = false;
-          return;
+        try {
+          next.run();
+        } catch (RuntimeException | Error e) {
+          // Pending.complete catches what a completion throws; this is a bug in the chain itself.
+          LOG.log(Level.SEVERE, "a group-commit completion chain failed", e);
         }
-      }
-      try {
-        executor.execute(this);
-      } catch (RejectedExecutionException e) {
-        run();
       }
     }
   }
 
   /**
-   * One queue and, while it has items, exactly one writer task. Completions (acknowledgements,
-   * broadcasts) run in the lanes, so the writer goes on to the next commit while the last batch's
-   * frames are being sent.
+   * One queue and its writer thread. Completions (acknowledgements, broadcasts) run in the lanes,
+   * so the writer goes on to the next commit while the last batch's frames are being sent.
    */
-  private final class Shard implements Runnable {
+  private final class Shard extends Parked {
     final ArrayDeque<Pending<I, O>> queue = new ArrayDeque<>();
-    boolean scheduled;
 
-    /** Items submitted and not yet completed; guarded by this shard's monitor. */
+    /** Items submitted and not yet completed; guarded by {@link #lock}. */
     int accepted;
+
+    /** The writer waits for a first item (to be woken by it). */
+    boolean idle;
+
+    /** The writer waits for its batch's linger to run out (to be woken only by a full batch). */
+    boolean lingering;
+
+    @Override
+    public void run() {
+      while (true) {
+        List<Pending<I, O>> batch = nextBatch();
+        if (batch == null) {
+          return;
+        }
+        List<Outcome<O>> outcomes;
+        try {
+          outcomes = write(batch.stream().map(Pending::item).toList());
+        } catch (RuntimeException | Error e) {
+          // write() turns the writer's exceptions into outcomes; an Error must not end the thread
+          // and strand the shard's items.
+          LOG.log(Level.SEVERE, "a group-commit writer failed", e);
+          RuntimeException failed = new IllegalStateException("the group commit failed", e);
+          outcomes = batch.stream().map(p -> Outcome.<O>failed(failed)).toList();
+        }
+        complete(batch, outcomes);
+      }
+    }
+
+    /**
+     * Waits for items and their linger; the next batch, or null once closed with nothing left. A
+     * closed shard does not linger.
+     */
+    private List<Pending<I, O>> nextBatch() {
+      lock.lock();
+      try {
+        while (true) {
+          if (queue.isEmpty()) {
+            if (closed) {
+              return null;
+            }
+            idle = true;
+            try {
+              work.await();
+            } catch (InterruptedException e) {
+              closed = true;
+            } finally {
+              idle = false;
+            }
+          } else {
+            long lingerLeft = closed ? 0 : lingerLeftNanos();
+            if (lingerLeft <= 0) {
+              List<Pending<I, O>> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
+              while (batch.size() < maxBatch && !queue.isEmpty()) {
+                batch.add(queue.poll());
+              }
+              return batch;
+            }
+            lingering = true;
+            try {
+              work.awaitNanos(lingerLeft);
+            } catch (InterruptedException e) {
+              closed = true;
+            } finally {
+              lingering = false;
+            }
+          }
+          // An interrupt (the container stopping its threads) closes the shard; it is not passed on
+          // to the JDBC and file work that writes what is left (an interrupted channel closes).
+          if (Thread.interrupted()) {
+            closed = true;
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** How much longer the next batch waits for company: 0 when full or its oldest item waited. */
+    private long lingerLeftNanos() {
+      if (lingerNanos == 0 || queue.size() >= maxBatch) {
+        return 0;
+      }
+      return lingerNanos - (System.nanoTime() - queue.peek().queuedAtNanos());
+    }
 
     /**
      * Hands the batch's outcomes to their lanes: each lane gets its items in write order, behind
@@ -296,62 +449,15 @@ public final class GroupCommit<I, O> {
                   batch.get(i).complete(outcomes.get(i));
                 }
               } finally {
-                synchronized (this) {
+                lock.lock();
+                try {
                   accepted -= items.size();
+                } finally {
+                  lock.unlock();
                 }
               }
             });
       }
-    }
-
-    /** How much longer the next batch waits for company: 0 when full or its oldest item waited. */
-    long lingerLeftNanos() {
-      if (lingerMicros == 0 || queue.size() >= maxBatch) {
-        return 0;
-      }
-      long waited = System.nanoTime() - queue.peek().queuedAtNanos();
-      return Math.max(0, TimeUnit.MICROSECONDS.toNanos(lingerMicros) - waited);
-    }
-
-    @Override
-    public void run() {
-      drain(true);
-    }
-
-    /** Writes batches until the queue is empty or this task has had its turn. */
-    void drain(boolean mayLinger) {
-      for (int round = 0; round < BATCHES_PER_TASK; round++) {
-        List<Pending<I, O>> batch;
-        long lingerLeftNanos;
-        synchronized (this) {
-          if (queue.isEmpty()) {
-            scheduled = false;
-            return;
-          }
-          lingerLeftNanos = mayLinger ? lingerLeftNanos() : 0;
-          if (lingerLeftNanos > 0) {
-            batch = null; // stays scheduled: the timer below runs it
-          } else {
-            batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
-            while (batch.size() < maxBatch && !queue.isEmpty()) {
-              batch.add(queue.poll());
-            }
-          }
-        }
-        if (batch == null) {
-          schedule(this, TimeUnit.NANOSECONDS.toMicros(lingerLeftNanos) + 1);
-          return;
-        }
-        List<Outcome<O>> outcomes = write(batch.stream().map(Pending::item).toList());
-        complete(batch, outcomes);
-      }
-      synchronized (this) {
-        if (queue.isEmpty()) {
-          scheduled = false;
-          return;
-        }
-      }
-      schedule(this, 0);
     }
   }
 

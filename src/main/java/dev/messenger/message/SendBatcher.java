@@ -3,19 +3,22 @@ package dev.messenger.message;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.metrics.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * {@code send_message} through group commit: sends share transactions (one per batch, in {@link
  * SendTransactions}, made durable by the {@link SendJournal}), sharded by chat so chats proceed in
- * parallel and each chat's messages are written, and completed, in arrival order. The writers run
- * on the server's default managed (scheduled) executor: no thread of its own, and the socket thread
- * that queued a send is free at once.
+ * parallel and each chat's messages are written, and completed, in arrival order. The writers and
+ * the completion lanes are threads of the server's default managed thread factory (so they run with
+ * the application's context), and the socket thread that queued a send is free at once.
  */
 @ApplicationScoped
 public class SendBatcher {
@@ -24,7 +27,15 @@ public class SendBatcher {
   @Inject GatewayMetrics metrics;
   @Inject SendJournal journal;
 
-  @Resource ManagedScheduledExecutorService executor;
+  private static final Logger LOG = Logger.getLogger(SendBatcher.class.getName());
+
+  /**
+   * How long the application's stop waits for the sends accepted before it to be written and
+   * acknowledged. The connections were drained before (ConnectionRegistry), so there are few.
+   */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
+  @Resource ManagedThreadFactory threads;
 
   private GroupCommit<MessageStore.SendRequest, MessageStore.Sent> commits;
 
@@ -37,7 +48,7 @@ public class SendBatcher {
             config.sendCommitMaxBatch(),
             config.sendMaxQueued(),
             config.sendCommitLingerMicros(),
-            executor,
+            threads,
             batch -> {
               long cpuBefore = WriterCpu.now();
               try {
@@ -56,6 +67,13 @@ public class SendBatcher {
         "Sends accepted and not yet acknowledged on this node (waiting for their group commit,"
             + " being committed, or being acknowledged and broadcast)",
         commits::queued);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (commits != null && !commits.close(CLOSE_GRACE)) {
+      LOG.warning("group commit: sends still being written when the application stopped");
+    }
   }
 
   /**
@@ -77,12 +95,12 @@ public class SendBatcher {
   }
 
   /**
-   * Queues a send; {@code completion} gets its outcome once committed (or refused), on a pool
-   * thread.
+   * Queues a send; {@code completion} gets its outcome once committed (or refused), on a completion
+   * lane's thread.
    *
    * @return false when too many sends are waiting already, or the node is not ready to store them
-   *     (the database's start-up, with the journal's replay, has not succeeded yet): nothing was
-   *     queued
+   *     (the database's start-up, with the journal's replay, has not succeeded yet) or stopping:
+   *     nothing was queued
    */
   public boolean send(
       MessageStore.SendRequest send, Consumer<GroupCommit.Outcome<MessageStore.Sent>> completion) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.messenger.message.GroupCommit.Outcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,18 +18,38 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
-  private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(4);
+  /** Every group commit a test made, closed after it (its threads end). */
+  private final List<GroupCommit<?, ?>> made = new ArrayList<>();
+
+  private final List<Thread> threadsMade = Collections.synchronizedList(new ArrayList<>());
+
+  private final ThreadFactory pool =
+      task -> {
+        Thread thread = new Thread(task);
+        threadsMade.add(thread);
+        return thread;
+      };
 
   @AfterEach
   void stop() {
-    pool.shutdownNow();
+    for (GroupCommit<?, ?> commits : made) {
+      assertTrue(commits.close(Duration.ofSeconds(5)), "threads still running");
+    }
+    for (Thread thread : threadsMade) {
+      assertFalse(thread.isAlive(), thread.getName());
+    }
+  }
+
+  private <I, O> GroupCommit<I, O> made(GroupCommit<I, O> commits) {
+    made.add(commits);
+    return commits;
   }
 
   /** Outcomes by item, in completion order. */
@@ -67,7 +88,7 @@ class GroupCommitTest {
   void aLoneItemIsABatchOfOneAndTheCallerDoesNotWait() throws Exception {
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(2, 10, 100, 0, pool, timesTen(batches));
+        made(new GroupCommit<>(2, 10, 100, 0, pool, timesTen(batches)));
     submit(commits, "chat", 1);
     awaitCompleted(1);
     submit(commits, "chat", 2);
@@ -80,7 +101,7 @@ class GroupCommitTest {
   @Test
   void itemsArrivingDuringAWriteShareTheNextBatchAndCompleteInArrivalOrder() throws Exception {
     HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
-    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 100, 100, 0, pool, writer);
+    GroupCommit<Integer, Integer> commits = made(new GroupCommit<>(1, 100, 100, 0, pool, writer));
     submit(commits, "c", 0);
     await(writer.started);
     for (int i = 1; i <= 5; i++) {
@@ -98,7 +119,7 @@ class GroupCommitTest {
   @Test
   void batchesAreCutAtMaxBatch() throws Exception {
     HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
-    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 3, 100, 0, pool, writer);
+    GroupCommit<Integer, Integer> commits = made(new GroupCommit<>(1, 3, 100, 0, pool, writer));
     submit(commits, "c", 0);
     await(writer.started);
     for (int i = 1; i <= 7; i++) {
@@ -114,20 +135,22 @@ class GroupCommitTest {
   @Test
   void aRefusedItemFailsOnlyItself() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1,
-            10,
-            100,
-            0,
-            pool,
-            items ->
-                items.stream()
-                    .map(
-                        i ->
-                            i < 0
-                                ? Outcome.<Integer>failed(new IllegalArgumentException("negative"))
-                                : Outcome.of(i))
-                    .toList());
+        made(
+            new GroupCommit<>(
+                1,
+                10,
+                100,
+                0,
+                pool,
+                items ->
+                    items.stream()
+                        .map(
+                            i ->
+                                i < 0
+                                    ? Outcome.<Integer>failed(
+                                        new IllegalArgumentException("negative"))
+                                    : Outcome.of(i))
+                        .toList()));
     submit(commits, "c", 3);
     submit(commits, "c", -1);
     awaitCompleted(2);
@@ -149,7 +172,7 @@ class GroupCommitTest {
               }
               return items.stream().map(Outcome::of).toList();
             });
-    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 10, 100, 0, pool, writer);
+    GroupCommit<Integer, Integer> commits = made(new GroupCommit<>(1, 10, 100, 0, pool, writer));
     submit(commits, "c", 0);
     await(writer.started);
     for (int i = 1; i <= 3; i++) {
@@ -168,7 +191,7 @@ class GroupCommitTest {
   @Test
   void aFullShardRefusesNewItemsUntilItDrains() throws Exception {
     HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
-    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 10, 3, 0, pool, writer);
+    GroupCommit<Integer, Integer> commits = made(new GroupCommit<>(1, 10, 3, 0, pool, writer));
     submit(commits, "c", 0); // being written: counted until completed
     await(writer.started);
     submit(commits, "c", 1);
@@ -184,8 +207,9 @@ class GroupCommitTest {
   @Test
   void aSlowCompletionHoldsBackOnlyItsLane() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1, 2, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList());
+        made(
+            new GroupCommit<>(
+                1, 2, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList()));
     // Two keys that fall in different lanes, and a third in the first one's.
     String slow = "chat-0";
     String other = null;
@@ -225,7 +249,9 @@ class GroupCommitTest {
   @Test
   void itemsWaitingForTheirCompletionCountAgainstTheBound() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(1, 10, 2, 0, pool, items -> items.stream().map(Outcome::of).toList());
+        made(
+            new GroupCommit<>(
+                1, 10, 2, 0, pool, items -> items.stream().map(Outcome::of).toList()));
     CountDownLatch completing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     assertTrue(
@@ -253,7 +279,9 @@ class GroupCommitTest {
   @Test
   void aFailingCompletionDoesNotCostTheOthersTheirs() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(1, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList());
+        made(
+            new GroupCommit<>(
+                1, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList()));
     assertTrue(
         commits.submit(
             "c",
@@ -267,21 +295,83 @@ class GroupCommitTest {
   }
 
   @Test
-  void aRejectingExecutorWritesOnTheSubmittingThread() throws Exception {
-    ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
-    stopped.shutdown();
+  void closingWritesWhatWasAcceptedWithoutLingeringThenRefusesAndEndsTheThreads() throws Exception {
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    // A linger of a minute: only the close can have cut it short.
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            1, 10, 100, 0, stopped, items -> items.stream().map(Outcome::of).toList());
-    submit(commits, "c", 7);
-    assertEquals(List.of(7), completedInOrder); // done before submit returned
+        new GroupCommit<>(1, 2, 10, 100, 60_000_000, pool, timesTen(batches));
+    submit(commits, "a", 1);
+    submit(commits, "b", 2);
+    assertTrue(commits.close(Duration.ofSeconds(5)));
+    assertEquals(List.of(List.of(1, 2)), batches);
+    assertEquals(10, outcomes.get(1).value());
+    assertEquals(20, outcomes.get(2).value());
+    assertFalse(commits.submit("a", 3, outcome -> outcomes.put(3, outcome)));
+    assertEquals(0, commits.queued());
+    assertEquals(3, threadsMade.size()); // a writer and two lanes
+    for (Thread thread : threadsMade) {
+      assertFalse(thread.isAlive(), thread.getName());
+    }
+  }
+
+  @Test
+  void aLingeringWriterIsWokenByAFullBatch() throws Exception {
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    GroupCommit<Integer, Integer> commits =
+        made(new GroupCommit<>(1, 3, 100, 60_000_000, pool, timesTen(batches)));
+    for (int i = 1; i <= 3; i++) {
+      submit(commits, "c", i);
+    }
+    awaitCompleted(3); // within awaitCompleted's 10 s, not the minute's linger
+    assertEquals(List.of(List.of(1, 2, 3)), batches);
+  }
+
+  @Test
+  void aWriterFailingWithAnErrorFailsItsBatchAndGoesOn() throws Exception {
+    GroupCommit<Integer, Integer> commits =
+        made(
+            new GroupCommit<>(
+                1,
+                10,
+                100,
+                0,
+                pool,
+                items -> {
+                  if (items.contains(1)) {
+                    throw new AssertionError("a broken writer");
+                  }
+                  return items.stream().map(Outcome::of).toList();
+                }));
+    submit(commits, "c", 1);
+    awaitCompleted(1);
+    assertFalse(outcomes.get(1).ok());
+    submit(commits, "c", 2);
+    awaitCompleted(2);
+    assertEquals(2, outcomes.get(2).value());
+    assertEquals(0, commits.queued());
+  }
+
+  @Test
+  void anInterruptedWriterEndsAndTheShardRefusesMore() throws Exception {
+    GroupCommit<Integer, Integer> commits =
+        made(
+            new GroupCommit<>(
+                1, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList()));
+    submit(commits, "c", 1);
+    awaitCompleted(1);
+    Thread writer =
+        threadsMade.stream().filter(t -> t.getName().contains("writer")).findFirst().orElseThrow();
+    writer.interrupt(); // as a container stopping the threads of its factory does
+    writer.join(5_000);
+    assertFalse(writer.isAlive());
+    assertFalse(commits.submit("c", 2, outcome -> outcomes.put(2, outcome)));
   }
 
   @Test
   void anIdleWriterLingersSoThatItemsArrivingMeanwhileShareItsCommit() throws Exception {
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(1, 10, 100, 300_000, pool, timesTen(batches));
+        made(new GroupCommit<>(1, 10, 100, 300_000, pool, timesTen(batches)));
     for (int i = 1; i <= 4; i++) {
       submit(commits, "c", i); // well within the 300 ms the first one waits
     }
@@ -292,7 +382,8 @@ class GroupCommitTest {
   @Test
   void aBusyWriterStillLingersSoThatABatchIsNotCutBeforeItsOldestItemWaited() throws Exception {
     HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
-    GroupCommit<Integer, Integer> commits = new GroupCommit<>(1, 10, 100, 1_000_000, pool, writer);
+    GroupCommit<Integer, Integer> commits =
+        made(new GroupCommit<>(1, 10, 100, 1_000_000, pool, writer));
     submit(commits, "c", 0);
     await(writer.started); // the writer is busy (its first batch waited its second)
     submit(commits, "c", 1);
@@ -308,17 +399,18 @@ class GroupCommitTest {
   void everyItemIsWrittenOnceAndEachKeyCompletesInWriteOrder() throws Exception {
     List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commits =
-        new GroupCommit<>(
-            4,
-            3, // lanes: each key in one of them, in write order
-            8,
-            10_000,
-            0,
-            pool,
-            items -> {
-              seen.addAll(items);
-              return items.stream().map(Outcome::of).toList();
-            });
+        made(
+            new GroupCommit<>(
+                4,
+                3, // lanes: each key in one of them, in write order
+                8,
+                10_000,
+                0,
+                pool,
+                items -> {
+                  seen.addAll(items);
+                  return items.stream().map(Outcome::of).toList();
+                }));
     ExecutorService submitters = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
