@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -14,14 +15,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Group commit without blocking the caller: items are queued by shard, one writer task per shard
+ * Group commit without blocking the caller: items are queued by shard, one writer thread per shard
  * takes every item waiting at that moment (up to {@code maxBatch}) and writes them in one
  * transaction, then completes each item in arrival order. A commit is the expensive part of a
  * message (transaction set-up, the database's page and log writes), so under load one commit
  * carries many messages.
  *
  * <p>Callers never wait: a socket thread queues the send and returns to read the next frame, and
- * the completions (acknowledgement, broadcast) run after the commit, in task chains of their own
+ * the completions (acknowledgement, broadcast) run after the commit, in threads of their own
  * (lanes) so the writer can start the next commit meanwhile. A key always completes in the same
  * lane, in commit order, so the live events of one chat leave in the order of their sequence
  * numbers; keys in different lanes complete in parallel, so that the frames of all the node's
@@ -81,6 +82,9 @@ public final class GroupCommit<I, O> {
   private final List<Thread> writerThreads = new ArrayList<>();
   private final List<Thread> laneThreads = new ArrayList<>();
 
+  /** Writers still running: the last one to end closes the lanes, after its last hand-off. */
+  private final AtomicInteger writersRunning;
+
   /**
    * One completion lane.
    *
@@ -126,6 +130,7 @@ public final class GroupCommit<I, O> {
     this.writer = writer;
     this.shards = new GroupCommit.Shard[shards];
     this.lanes = new GroupCommit.Lane[lanes];
+    this.writersRunning = new AtomicInteger(shards);
     for (int i = 0; i < lanes; i++) {
       this.lanes[i] = new Lane();
       laneThreads.add(start(threads, this.lanes[i], "lane " + i));
@@ -139,7 +144,9 @@ public final class GroupCommit<I, O> {
   private Thread start(ThreadFactory factory, Runnable loop, String name) {
     Thread thread = factory.newThread(loop);
     if (thread == null) {
+      // Nothing was submitted yet: the lanes need not wait for the writers.
       close(Duration.ZERO);
+      closeLanes();
       throw new IllegalStateException("the thread factory made no thread for the group commit");
     }
     thread.setName("group commit " + name);
@@ -198,7 +205,8 @@ public final class GroupCommit<I, O> {
 
   /**
    * Refuses new items, lets the writers write and the lanes complete every item accepted before,
-   * then ends the threads; waits for that up to {@code grace}.
+   * then ends the threads; waits for that up to {@code grace}. Past it the threads go on until they
+   * are done: an accepted item is never left without its completion.
    *
    * @return true when every thread ended in time
    */
@@ -210,19 +218,21 @@ public final class GroupCommit<I, O> {
       }
     }
     boolean ended = true;
-    for (Thread writer : writerThreads) {
-      ended &= join(writer, deadline);
+    for (Thread thread : writerThreads) {
+      ended &= join(thread, deadline);
     }
-    // The writers have handed on their last completions: the lanes end once they have run them.
+    for (Thread thread : laneThreads) {
+      ended &= join(thread, deadline);
+    }
+    return ended;
+  }
+
+  private void closeLanes() {
     for (Lane lane : lanes) {
       if (lane != null) {
         lane.close();
       }
     }
-    for (Thread lane : laneThreads) {
-      ended &= join(lane, deadline);
-    }
-    return ended;
   }
 
   private static boolean join(Thread thread, long deadline) {
@@ -349,6 +359,17 @@ public final class GroupCommit<I, O> {
 
     @Override
     public void run() {
+      try {
+        writeUntilClosed();
+      } finally {
+        // The writer's last batch is in its lanes' queues: they end once they have run it.
+        if (writersRunning.decrementAndGet() == 0) {
+          closeLanes();
+        }
+      }
+    }
+
+    private void writeUntilClosed() {
       while (true) {
         List<Pending<I, O>> batch = nextBatch();
         if (batch == null) {

@@ -76,6 +76,17 @@ class GroupCommitTest {
     }
   }
 
+  /** The writer that stores every item as it is. */
+  private static <T> List<Outcome<T>> asIs(List<T> items) {
+    return items.stream().map(Outcome::of).toList();
+  }
+
+  /** One shard, one lane, batches of up to 10, room for 100, no linger. */
+  private GroupCommit<Integer, Integer> oneShard(
+      Function<List<Integer>, List<Outcome<Integer>>> writer) {
+    return made(new GroupCommit<>(1, 10, 100, 0, pool, writer));
+  }
+
   private static Function<List<Integer>, List<Outcome<Integer>>> timesTen(
       List<List<Integer>> batches) {
     return items -> {
@@ -135,22 +146,15 @@ class GroupCommitTest {
   @Test
   void aRefusedItemFailsOnlyItself() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        made(
-            new GroupCommit<>(
-                1,
-                10,
-                100,
-                0,
-                pool,
-                items ->
-                    items.stream()
-                        .map(
-                            i ->
-                                i < 0
-                                    ? Outcome.<Integer>failed(
-                                        new IllegalArgumentException("negative"))
-                                    : Outcome.of(i))
-                        .toList()));
+        oneShard(
+            items ->
+                items.stream()
+                    .map(
+                        i ->
+                            i < 0
+                                ? Outcome.<Integer>failed(new IllegalArgumentException("negative"))
+                                : Outcome.of(i))
+                    .toList());
     submit(commits, "c", 3);
     submit(commits, "c", -1);
     awaitCompleted(2);
@@ -170,9 +174,9 @@ class GroupCommitTest {
               if (items.contains(2)) {
                 throw poison; // the whole transaction fails
               }
-              return items.stream().map(Outcome::of).toList();
+              return asIs(items);
             });
-    GroupCommit<Integer, Integer> commits = made(new GroupCommit<>(1, 10, 100, 0, pool, writer));
+    GroupCommit<Integer, Integer> commits = oneShard(writer);
     submit(commits, "c", 0);
     await(writer.started);
     for (int i = 1; i <= 3; i++) {
@@ -207,9 +211,7 @@ class GroupCommitTest {
   @Test
   void aSlowCompletionHoldsBackOnlyItsLane() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        made(
-            new GroupCommit<>(
-                1, 2, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList()));
+        made(new GroupCommit<>(1, 2, 10, 100, 0, pool, GroupCommitTest::asIs));
     // Two keys that fall in different lanes, and a third in the first one's.
     String slow = "chat-0";
     String other = null;
@@ -249,9 +251,7 @@ class GroupCommitTest {
   @Test
   void itemsWaitingForTheirCompletionCountAgainstTheBound() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        made(
-            new GroupCommit<>(
-                1, 10, 2, 0, pool, items -> items.stream().map(Outcome::of).toList()));
+        made(new GroupCommit<>(1, 10, 2, 0, pool, GroupCommitTest::asIs));
     CountDownLatch completing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     assertTrue(
@@ -278,10 +278,7 @@ class GroupCommitTest {
 
   @Test
   void aFailingCompletionDoesNotCostTheOthersTheirs() throws Exception {
-    GroupCommit<Integer, Integer> commits =
-        made(
-            new GroupCommit<>(
-                1, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList()));
+    GroupCommit<Integer, Integer> commits = oneShard(GroupCommitTest::asIs);
     assertTrue(
         commits.submit(
             "c",
@@ -315,6 +312,19 @@ class GroupCommitTest {
   }
 
   @Test
+  void aWriterStillWritingWhenTheGraceRunsOutHasItsItemsCompletedAfter() throws Exception {
+    HoldingWriter writer = new HoldingWriter(timesTen(new ArrayList<>()));
+    GroupCommit<Integer, Integer> commits = oneShard(writer);
+    submit(commits, "c", 0);
+    await(writer.started);
+    assertFalse(commits.close(Duration.ofMillis(50)), "the writer is still holding its batch");
+    writer.release.countDown();
+    awaitCompleted(1); // the lane did not end before the writer handed its batch on
+    assertEquals(0, outcomes.get(0).value());
+    assertEquals(0, commits.queued());
+  }
+
+  @Test
   void aLingeringWriterIsWokenByAFullBatch() throws Exception {
     List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commits =
@@ -329,19 +339,13 @@ class GroupCommitTest {
   @Test
   void aWriterFailingWithAnErrorFailsItsBatchAndGoesOn() throws Exception {
     GroupCommit<Integer, Integer> commits =
-        made(
-            new GroupCommit<>(
-                1,
-                10,
-                100,
-                0,
-                pool,
-                items -> {
-                  if (items.contains(1)) {
-                    throw new AssertionError("a broken writer");
-                  }
-                  return items.stream().map(Outcome::of).toList();
-                }));
+        oneShard(
+            items -> {
+              if (items.contains(1)) {
+                throw new AssertionError("a broken writer");
+              }
+              return asIs(items);
+            });
     submit(commits, "c", 1);
     awaitCompleted(1);
     assertFalse(outcomes.get(1).ok());
@@ -353,10 +357,7 @@ class GroupCommitTest {
 
   @Test
   void anInterruptedWriterEndsAndTheShardRefusesMore() throws Exception {
-    GroupCommit<Integer, Integer> commits =
-        made(
-            new GroupCommit<>(
-                1, 10, 100, 0, pool, items -> items.stream().map(Outcome::of).toList()));
+    GroupCommit<Integer, Integer> commits = oneShard(GroupCommitTest::asIs);
     submit(commits, "c", 1);
     awaitCompleted(1);
     Thread writer =
@@ -409,7 +410,7 @@ class GroupCommitTest {
                 pool,
                 items -> {
                   seen.addAll(items);
-                  return items.stream().map(Outcome::of).toList();
+                  return asIs(items);
                 }));
     ExecutorService submitters = Executors.newFixedThreadPool(8);
     try {
