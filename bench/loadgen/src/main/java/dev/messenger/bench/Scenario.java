@@ -258,7 +258,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
       }
     }
     Thread.sleep(TimeUnit.SECONDS.toMillis(fanout.warmupSeconds()));
-    long cpu0 = server == null ? 0 : server.cpuTicks();
+    ServerProbe.CpuTicks cpu0 = server == null ? null : server.cpu();
     long sent0 = sent.sum();
     long acked0 = acked.sum();
     long deliveries0 = deliveries.sum();
@@ -267,7 +267,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     Thread.sleep(TimeUnit.SECONDS.toMillis(fanout.durationSeconds()));
     long end = System.nanoTime();
     windowEnd = end - origin;
-    long cpu1 = server == null ? 0 : server.cpuTicks();
+    ServerProbe.CpuTicks cpu1 = server == null ? null : server.cpu();
     long rssEnd = server == null ? -1 : server.rssKb();
     double seconds = (end - start) / 1e9;
     double messagesPerSecond = (sent.sum() - sent0) / seconds;
@@ -309,8 +309,10 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     f.set("sendToDeliveryMs", percentiles(deliveryMicros));
     f.set("sendLagMs", percentiles(sendLagMicros));
     if (server != null) {
-      double cores = ticksToMillis(cpu1 - cpu0) / 1000 / seconds;
+      ServerProbe.CpuTicks used = cpu1.since(cpu0);
+      double cores = ticksToMillis(used.total()) / 1000 / seconds;
       f.put("serverCpuCores", round(cores));
+      f.put("serverSystemCpuShare", round(used.systemShare()));
       if (deliveriesPerSecond > 0) {
         f.put("serverCpuCoresPer1kDeliveriesPerSecond", round(cores * 1000 / deliveriesPerSecond));
       }

@@ -44,7 +44,31 @@ final class ServerProbe {
 
   /** User plus system CPU time, in clock ticks. */
   long cpuTicks() {
-    return parseCpuTicks(read("/proc/" + pid + "/stat"));
+    return cpu().total();
+  }
+
+  /** User and system CPU time, in clock ticks. */
+  CpuTicks cpu() {
+    return parseCpu(read("/proc/" + pid + "/stat"));
+  }
+
+  /**
+   * A process's CPU time split as the kernel accounts it: system time is spent in system calls and
+   * the interrupts they run inline (on loopback, the TCP stack of both ends of a connection).
+   */
+  record CpuTicks(long user, long system) {
+    long total() {
+      return user + system;
+    }
+
+    CpuTicks since(CpuTicks earlier) {
+      return new CpuTicks(user - earlier.user, system - earlier.system);
+    }
+
+    /** The share of the time in the kernel, 0 when no time was used. */
+    double systemShare() {
+      return total() == 0 ? 0 : (double) system / total();
+    }
   }
 
   /** Live heap in KB after a full collection, or -1 when jcmd fails. */
@@ -66,9 +90,14 @@ final class ServerProbe {
   }
 
   static long parseCpuTicks(String stat) {
+    return parseCpu(stat).total();
+  }
+
+  static CpuTicks parseCpu(String stat) {
     // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+    // Fields 14 and 15 of proc(5): utime and stime.
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return new CpuTicks(Long.parseLong(fields[11]), Long.parseLong(fields[12]));
   }
 
   /**

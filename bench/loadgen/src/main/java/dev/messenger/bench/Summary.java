@@ -80,9 +80,11 @@ final class Summary {
       if (f.has("serverCpuCores")) {
         line(
             s,
-            "  server CPU %.2f cores (%.3f cores per 1,000 deliveries/s)",
+            "  server CPU %.2f cores (%.3f cores per 1,000 deliveries/s),"
+                + " %.0f %% of it in the kernel",
             f.path("serverCpuCores").asDouble(),
-            f.path("serverCpuCoresPer1kDeliveriesPerSecond").asDouble());
+            f.path("serverCpuCoresPer1kDeliveriesPerSecond").asDouble(),
+            f.path("serverSystemCpuShare").asDouble() * 100);
       }
     }
     JsonNode m = r.path("machine");

@@ -16,6 +16,17 @@ class ServerProbeTest {
   void cpuTicksSkipACommandNameWithSpacesAndParentheses() {
     String stat = "1234 (my (odd) java) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 40";
     assertEquals(300, ServerProbe.parseCpuTicks(stat));
+    assertEquals(new ServerProbe.CpuTicks(250, 50), ServerProbe.parseCpu(stat));
+  }
+
+  @Test
+  void systemShareOfTheTimeUsedBetweenTwoReadings() {
+    ServerProbe.CpuTicks before = new ServerProbe.CpuTicks(1000, 400);
+    ServerProbe.CpuTicks after = new ServerProbe.CpuTicks(1100, 700);
+    ServerProbe.CpuTicks used = after.since(before);
+    assertEquals(new ServerProbe.CpuTicks(100, 300), used);
+    assertEquals(0.75, used.systemShare(), 1e-9);
+    assertEquals(0, before.since(before).systemShare());
   }
 
   @Test
