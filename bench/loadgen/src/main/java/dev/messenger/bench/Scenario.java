@@ -259,6 +259,8 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     }
     Thread.sleep(TimeUnit.SECONDS.toMillis(fanout.warmupSeconds()));
     ServerProbe.CpuTicks cpu0 = server == null ? null : server.cpu();
+    Map<Long, ThreadCpu.Sample> threads0 =
+        server == null ? Map.of() : ThreadCpu.read(server.pid());
     long sent0 = sent.sum();
     long acked0 = acked.sum();
     long deliveries0 = deliveries.sum();
@@ -268,6 +270,8 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     long end = System.nanoTime();
     windowEnd = end - origin;
     ServerProbe.CpuTicks cpu1 = server == null ? null : server.cpu();
+    Map<Long, ThreadCpu.Sample> threads1 =
+        server == null ? Map.of() : ThreadCpu.read(server.pid());
     long rssEnd = server == null ? -1 : server.rssKb();
     double seconds = (end - start) / 1e9;
     double messagesPerSecond = (sent.sum() - sent0) / seconds;
@@ -313,6 +317,9 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
       double cores = ticksToMillis(used.total()) / 1000 / seconds;
       f.put("serverCpuCores", round(cores));
       f.put("serverSystemCpuShare", round(used.systemShare()));
+      ObjectNode byThread = f.putObject("serverCpuByThread");
+      ThreadCpu.shares(threads0, threads1, used.total())
+          .forEach((group, share) -> byThread.put(group, round(share)));
       if (deliveriesPerSecond > 0) {
         f.put("serverCpuCoresPer1kDeliveriesPerSecond", round(cores * 1000 / deliveriesPerSecond));
       }

@@ -2,6 +2,7 @@ package dev.messenger.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
+import java.util.StringJoiner;
 
 /** The human-readable lines printed before the JSON line. */
 final class Summary {
@@ -85,6 +86,17 @@ final class Summary {
             f.path("serverCpuCores").asDouble(),
             f.path("serverCpuCoresPer1kDeliveriesPerSecond").asDouble(),
             f.path("serverSystemCpuShare").asDouble() * 100);
+      }
+      if (f.path("serverCpuByThread").size() > 0) {
+        StringJoiner threads = new StringJoiner(", ");
+        f.path("serverCpuByThread")
+            .fields()
+            .forEachRemaining(
+                t ->
+                    threads.add(
+                        String.format(
+                            Locale.ROOT, "%s %.0f %%", t.getKey(), t.getValue().asDouble() * 100)));
+        line(s, "  server CPU by thread: %s", threads);
       }
     }
     JsonNode m = r.path("machine");
