@@ -259,8 +259,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     }
     Thread.sleep(TimeUnit.SECONDS.toMillis(fanout.warmupSeconds()));
     ServerProbe.CpuTicks cpu0 = server == null ? null : server.cpu();
-    Map<Long, ThreadCpu.Sample> threads0 =
-        server == null ? Map.of() : ThreadCpu.read(server.pid());
+    Map<Long, ThreadCpu.Sample> threads0 = server == null ? Map.of() : ThreadCpu.read(server.pid());
     long sent0 = sent.sum();
     long acked0 = acked.sum();
     long deliveries0 = deliveries.sum();
@@ -270,8 +269,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     long end = System.nanoTime();
     windowEnd = end - origin;
     ServerProbe.CpuTicks cpu1 = server == null ? null : server.cpu();
-    Map<Long, ThreadCpu.Sample> threads1 =
-        server == null ? Map.of() : ThreadCpu.read(server.pid());
+    Map<Long, ThreadCpu.Sample> threads1 = server == null ? Map.of() : ThreadCpu.read(server.pid());
     long rssEnd = server == null ? -1 : server.rssKb();
     double seconds = (end - start) / 1e9;
     double messagesPerSecond = (sent.sum() - sent0) / seconds;

@@ -14,10 +14,10 @@ import java.util.Map;
 
 /**
  * Where a process's CPU time went between two readings, by thread: every run says which of the
- * server's threads (the send path's, the container's readers, the JIT compiler, the collector)
- * used the cores, without a profiler attached. Threads are grouped by their name as the kernel
- * keeps it (/proc/PID/task/TID/stat: the first 15 characters) without the trailing number, so
- * "GC Thread#0" and "GC Thread#1" add up.
+ * server's threads (the send path's, the container's readers, the JIT compiler, the collector) used
+ * the cores, without a profiler attached. Threads are grouped by their name as the kernel keeps it
+ * (/proc/PID/task/TID/stat: the first 15 characters) without the trailing number, so "GC Thread#0"
+ * and "GC Thread#1" add up.
  */
 final class ThreadCpu {
   /** How many groups a report names; the rest add up to {@link #OTHER}. */
