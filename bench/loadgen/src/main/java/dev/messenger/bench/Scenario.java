@@ -259,17 +259,23 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
     }
     Thread.sleep(TimeUnit.SECONDS.toMillis(fanout.warmupSeconds()));
     ServerProbe.CpuTicks cpu0 = server == null ? null : server.cpu();
-    Map<Long, ThreadCpu.Sample> threads0 = server == null ? Map.of() : ThreadCpu.read(server.pid());
+    ThreadCpu.Window threads = server == null ? null : new ThreadCpu.Window(server.pid());
     long sent0 = sent.sum();
     long acked0 = acked.sum();
     long deliveries0 = deliveries.sum();
     long start = System.nanoTime();
     windowStart = start - origin;
-    Thread.sleep(TimeUnit.SECONDS.toMillis(fanout.durationSeconds()));
+    long windowEnds = start + TimeUnit.SECONDS.toNanos(fanout.durationSeconds());
+    for (long left = windowEnds - start; left > 0; left = windowEnds - System.nanoTime()) {
+      // Once a second, so the server's threads that end inside the window are still counted.
+      Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(left))));
+      if (threads != null) {
+        threads.read();
+      }
+    }
     long end = System.nanoTime();
     windowEnd = end - origin;
     ServerProbe.CpuTicks cpu1 = server == null ? null : server.cpu();
-    Map<Long, ThreadCpu.Sample> threads1 = server == null ? Map.of() : ThreadCpu.read(server.pid());
     long rssEnd = server == null ? -1 : server.rssKb();
     double seconds = (end - start) / 1e9;
     double messagesPerSecond = (sent.sum() - sent0) / seconds;
@@ -316,8 +322,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
       f.put("serverCpuCores", round(cores));
       f.put("serverSystemCpuShare", round(used.systemShare()));
       ObjectNode byThread = f.putObject("serverCpuByThread");
-      ThreadCpu.shares(threads0, threads1, used.total())
-          .forEach((group, share) -> byThread.put(group, round(share)));
+      threads.shares(used.total()).forEach((group, share) -> byThread.put(group, round(share)));
       if (deliveriesPerSecond > 0) {
         f.put("serverCpuCoresPer1kDeliveriesPerSecond", round(cores * 1000 / deliveriesPerSecond));
       }

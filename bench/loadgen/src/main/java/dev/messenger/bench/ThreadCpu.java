@@ -26,8 +26,8 @@ final class ThreadCpu {
   static final String OTHER = "(other threads)";
 
   /**
-   * Time of threads that ended inside the window (a pool shrinking), which no second reading can
-   * see: the process's own total minus what the live threads account for.
+   * Time no reading saw: threads that ended inside the window (a pool shrinking) after their last
+   * reading; the process's own total minus what the readings account for.
    */
   static final String ENDED = "(ended threads)";
 
@@ -35,6 +35,34 @@ final class ThreadCpu {
 
   /** One thread at one reading. */
   record Sample(String group, long ticks) {}
+
+  /**
+   * Readings of one process across a window: a thread that ends inside it keeps its last reading,
+   * so a pool that shrinks and grows (Liberty's executor does every few seconds) is still counted
+   * by name up to the last {@link #read()}. A thread id reused within the window would be taken for
+   * the thread that had it; Linux hands ids out in order up to pid_max first.
+   */
+  static final class Window {
+    private final long pid;
+    private final Map<Long, Sample> first;
+    private final Map<Long, Sample> last;
+
+    Window(long pid) {
+      this.pid = pid;
+      this.first = ThreadCpu.read(pid);
+      this.last = new HashMap<>(first);
+    }
+
+    /** Reads every thread again. */
+    void read() {
+      last.putAll(ThreadCpu.read(pid));
+    }
+
+    /** The groups' shares of {@code processTicks} since the window opened. */
+    Map<String, Double> shares(long processTicks) {
+      return ThreadCpu.shares(first, last, processTicks);
+    }
+  }
 
   /** Every thread of the process now, by thread id; empty when the process is gone. */
   static Map<Long, Sample> read(long pid) {

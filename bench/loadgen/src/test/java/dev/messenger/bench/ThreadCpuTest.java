@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ThreadCpuTest {
@@ -74,5 +76,38 @@ class ThreadCpuTest {
     assertTrue(own.size() > 1, "this JVM has several threads: " + own);
     assertTrue(own.values().stream().allMatch(s -> s.ticks() >= 0 && !s.group().isEmpty()));
     assertTrue(ThreadCpu.read(Long.MAX_VALUE).isEmpty());
+  }
+
+  @Test
+  void aWindowKeepsTheTimeOfAThreadThatEndedAfterItsLastReading() throws Exception {
+    ThreadCpu.Window window = new ThreadCpu.Window(ProcessHandle.current().pid());
+    CountDownLatch spun = new CountDownLatch(1);
+    CountDownLatch seen = new CountDownLatch(1);
+    Thread burner =
+        new Thread(
+            () -> {
+              long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+              long spins = 0;
+              while (System.nanoTime() < until) {
+                spins++;
+              }
+              spun.countDown();
+              try {
+                seen.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              assertTrue(spins > 0);
+            },
+            "burner-7");
+    burner.start();
+    assertTrue(spun.await(10, TimeUnit.SECONDS));
+    window.read();
+    seen.countDown();
+    burner.join();
+    window.read();
+
+    Map<String, Double> shares = window.shares(1_000_000);
+    assertTrue(shares.getOrDefault("burner", 0.0) > 0, "the ended thread still counts: " + shares);
   }
 }
