@@ -73,8 +73,9 @@ final class ThreadCpu {
         try {
           String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
           threads.put(Long.parseLong(task.getFileName().toString()), parse(stat));
-        } catch (NoSuchFileException ended) {
-          // The thread ended between the listing and the read: its time counts as ended.
+        } catch (IOException ended) {
+          // The thread ended between the listing and the read (ENOENT, or ESRCH while it is being
+          // reaped): its time since its last reading counts as ended, the run goes on.
         }
       }
     } catch (NoSuchFileException gone) {

@@ -87,9 +87,8 @@ class ThreadCpuTest {
         new Thread(
             () -> {
               long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-              long spins = 0;
               while (System.nanoTime() < until) {
-                spins++;
+                Thread.onSpinWait(); // 300 ms of CPU, at least 30 ticks
               }
               spun.countDown();
               try {
@@ -97,7 +96,6 @@ class ThreadCpuTest {
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
-              assertTrue(spins > 0);
             },
             "burner-7");
     burner.start();
