@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.Optional;
@@ -33,6 +34,13 @@ import java.util.Optional;
  * code is needed here, so the WAR stays portable. A ticket caller is passed on as a {@link
  * TicketPrincipal} through a request wrapper, which the endpoint's configurator reads exactly like
  * a JWT principal.
+ *
+ * <p>The upgrade goes on with a request that creates no HTTP session: Open Liberty's WebSocket
+ * layer asks every handshake for one ({@code getSession()}, for {@code
+ * HandshakeRequest.getHttpSession()}), which made a session per connection, a {@code JSESSIONID}
+ * cookie on every 101, and a session that outlived the socket by the session timeout (30 minutes by
+ * default), so reconnecting clients piled sessions up on the node. The gateway keeps no state in
+ * HTTP sessions; a session the client already has is still passed on.
  */
 @WebFilter(urlPatterns = "/messenger", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -72,7 +80,7 @@ public class HandshakeFilter extends HttpFilter {
     }
     Principal principal = caller.get();
     HttpServletRequest onward =
-        principal instanceof TicketPrincipal ? new TicketRequest(request, principal) : request;
+        new UpgradeRequest(request, principal instanceof TicketPrincipal ? principal : null);
     if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
       chain.doFilter(onward, response);
       return;
@@ -114,23 +122,38 @@ public class HandshakeFilter extends HttpFilter {
     return UserIds.of(principal) == null ? Optional.empty() : Optional.of(principal);
   }
 
-  /** Shows the ticket's user to the WebSocket container as the request's principal. */
-  private static final class TicketRequest extends HttpServletRequestWrapper {
-    private final Principal principal;
+  /**
+   * The handshake as the WebSocket container sees it: a ticket's user as its principal (the
+   * container knows only JWT callers), and no HTTP session created for it.
+   */
+  static final class UpgradeRequest extends HttpServletRequestWrapper {
+    /** Null: the container's own principal (a JWT caller). */
+    private final Principal ticketHolder;
 
-    TicketRequest(HttpServletRequest request, Principal principal) {
+    UpgradeRequest(HttpServletRequest request, Principal ticketHolder) {
       super(request);
-      this.principal = principal;
+      this.ticketHolder = ticketHolder;
     }
 
     @Override
     public Principal getUserPrincipal() {
-      return principal;
+      return ticketHolder == null ? super.getUserPrincipal() : ticketHolder;
     }
 
     @Override
     public String getRemoteUser() {
-      return principal.getName();
+      return ticketHolder == null ? super.getRemoteUser() : ticketHolder.getName();
+    }
+
+    /** The client's existing session, if any; never a new one. */
+    @Override
+    public HttpSession getSession() {
+      return getSession(false);
+    }
+
+    @Override
+    public HttpSession getSession(boolean create) {
+      return super.getSession(false);
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.messenger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** Every bad token is refused with HTTP 401 before the upgrade; any valid token's sub is a user. */
@@ -10,6 +12,18 @@ class AuthIT extends GatewayIT {
   @Test
   void validTokenUpgrades() {
     assertEquals(101, WsClient.handshakeStatus(api.socket(), Tokens.valid(user("alice"))));
+  }
+
+  /**
+   * No HTTP session per connection: no cookie on the 101, nothing left on the server after the
+   * socket (Open Liberty's WebSocket layer made one for every handshake).
+   */
+  @Test
+  void theUpgradeSetsNoCookie() throws Exception {
+    try (RawHandshake socket = RawHandshake.open(api.socket(), Tokens.valid(user("alice")))) {
+      assertEquals(101, socket.status(), socket::head);
+      assertFalse(socket.head().toLowerCase(Locale.ROOT).contains("set-cookie"), socket::head);
+    }
   }
 
   @Test

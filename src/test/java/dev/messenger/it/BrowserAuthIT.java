@@ -1,6 +1,7 @@
 package dev.messenger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +74,14 @@ class BrowserAuthIT extends GatewayIT {
       JsonObject received = bobs.expect("new_message");
       assertEquals(alice, received.getString("senderId"));
       assertEquals("from a browser", received.getString("content"));
+    }
+  }
+
+  @Test
+  void aTicketUpgradeSetsNoCookie() throws Exception {
+    try (RawHandshake socket = RawHandshake.open(withTicket(ticketFor(user("alice"))), Map.of())) {
+      assertEquals(101, socket.status(), socket::head);
+      assertFalse(socket.head().toLowerCase(Locale.ROOT).contains("set-cookie"), socket::head);
     }
   }
 

@@ -101,6 +101,11 @@ public final class RawHandshake implements AutoCloseable {
     return Integer.parseInt(head.split(" ")[1]);
   }
 
+  /** The response's status line and headers. */
+  public String head() {
+    return head;
+  }
+
   /** The response body of a refused handshake (read up to 4 KB or the end of the stream). */
   public String body() throws IOException {
     byte[] buffer = new byte[4096];
