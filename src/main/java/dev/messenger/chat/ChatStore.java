@@ -21,6 +21,11 @@ public class ChatStore {
   /** The default of {@code messenger.chat.max-members}, for callers that never create chats. */
   public static final int DEFAULT_MAX_MEMBERS = 1000;
 
+  /** The chat's last seq when the user is a member (no row otherwise); parameters chat, user. */
+  static final String LAST_SEQ_FOR_MEMBER =
+      "SELECT c.last_seq FROM chats c JOIN chat_members m ON m.chat_id = c.id"
+          + " WHERE c.id = ? AND m.user_id = ?";
+
   static final int MAX_NAME_LENGTH = 200;
   static final int MAX_USER_ID_LENGTH = 255;
 
@@ -140,6 +145,27 @@ public class ChatStore {
       return false;
     }
     return em.find(ChatMember.class, new ChatMember.Key(chatId, userId)) != null;
+  }
+
+  /**
+   * The chat's last seq, for a member: one query where {@link #requireMember} and a read of the seq
+   * are two.
+   *
+   * @throws RequestRefused NOT_FOUND for no such chat and for not a member alike
+   */
+  public long lastSeqForMember(String chatId, String userId) {
+    if (chatId == null || userId == null) {
+      throw RequestRefused.notFound("chat");
+    }
+    List<?> rows =
+        em.createNativeQuery(LAST_SEQ_FOR_MEMBER)
+            .setParameter(1, chatId)
+            .setParameter(2, userId)
+            .getResultList();
+    if (rows.isEmpty()) {
+      throw RequestRefused.notFound("chat");
+    }
+    return ((Number) rows.get(0)).longValue();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.messenger.gateway;
 
 import dev.messenger.auth.RefreshTokenVerifier;
 import dev.messenger.auth.TokenVerifier;
+import dev.messenger.chat.ChatHeads;
 import dev.messenger.chat.Chats;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.Connection;
@@ -38,6 +39,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,6 +57,7 @@ public class EventDispatcher {
 
   @Inject MessengerConfig config;
   @Inject Chats chats;
+  @Inject ChatHeads chatHeads;
   @Inject Messages messages;
   @Inject SendBatcher sends;
   @Inject ChatBus bus;
@@ -244,13 +247,20 @@ public class EventDispatcher {
     subscriptions.add(chatId, connection);
     MessageStore.Replay replay;
     try {
-      replay =
-          messages.replay(
-              connection.userId(),
-              chatId,
-              command.lastSeq(),
-              command.lastMessageId(),
-              config.replayMaxEvents());
+      if (command.lastSeq() == null && command.lastMessageId() == null) {
+        // No position, nothing to replay: a first join, which every connection makes as it opens.
+        replay =
+            new MessageStore.Replay(
+                List.of(), chatHeads.lastSeqForMember(chatId, connection.userId()), false);
+      } else {
+        replay =
+            messages.replay(
+                connection.userId(),
+                chatId,
+                command.lastSeq(),
+                command.lastMessageId(),
+                config.replayMaxEvents());
+      }
     } catch (RuntimeException e) {
       connection.unsubscribe(chatId);
       subscriptions.remove(chatId, connection);

@@ -208,11 +208,10 @@ public class MessageStore {
    */
   public Replay replay(
       String userId, String chatId, Long lastSeq, String lastMessageId, int maxEvents) {
-    chats.requireMember(chatId, userId);
+    long head = chats.lastSeqForMember(chatId, userId);
     if (maxEvents < 0) {
       throw RequestRefused.validation("maxEvents must not be negative");
     }
-    long head = headSeq(chatId);
     long from;
     if (lastSeq != null) {
       if (lastSeq < 0) {

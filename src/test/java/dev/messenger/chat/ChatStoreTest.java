@@ -129,6 +129,44 @@ class ChatStoreTest {
     assertEquals("chat not found", missing.getMessage());
   }
 
+  /**
+   * The last seq for a member, and for anyone else the refusal an outsider gets: through the
+   * caller's transaction ({@link ChatStore#lastSeqForMember}) and on a plain connection ({@link
+   * ChatHeads}, a join without a position).
+   */
+  @OnEachDatabase
+  void lastSeqIsForMembersOnly(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
+    String alice = user("alice");
+    String bob = user("bob");
+    ChatStore.ChatView chat = chats(s -> s.create(alice, null, List.of(bob)));
+    ChatHeads heads = new ChatHeads();
+    heads.database = db.dataSource();
+
+    assertEquals(0L, (long) chats(s -> s.lastSeqForMember(chat.id(), bob)));
+    assertEquals(0L, heads.lastSeqForMember(chat.id(), bob));
+    db.txRun(
+        em ->
+            em.createNativeQuery("UPDATE chats SET last_seq = 7 WHERE id = ?")
+                .setParameter(1, chat.id())
+                .executeUpdate());
+    assertEquals(7L, (long) chats(s -> s.lastSeqForMember(chat.id(), alice)));
+    assertEquals(7L, heads.lastSeqForMember(chat.id(), alice));
+
+    String eve = user("eve");
+    for (String[] outsider :
+        new String[][] {
+          {chat.id(), eve}, {"no-such-chat", alice}, {null, alice}, {chat.id(), null}
+        }) {
+      RequestRefused viaStore =
+          assertNotFound(() -> chats(s -> s.lastSeqForMember(outsider[0], outsider[1])));
+      RequestRefused viaHeads =
+          assertNotFound(() -> heads.lastSeqForMember(outsider[0], outsider[1]));
+      assertEquals("chat not found", viaStore.getMessage());
+      assertEquals("chat not found", viaHeads.getMessage());
+    }
+  }
+
   @OnEachDatabase
   void validation(TestDatabase.Kind kind) {
     db = DATABASES.get(kind);
