@@ -141,7 +141,7 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
         serverNode.put(
             "cpuMsPerConnection",
             round(
-                ticksToMillis(connected.cpuTicks() - before.cpuTicks())
+                ticksToMillis(before.cpuTicksUntil(middle) + middle.cpuTicksUntil(connected))
                     / Math.max(1, ready.sum())));
       }
 
@@ -169,6 +169,11 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
           serverNode.put(
               "rssMarginalPerConnectionBytes",
               (connected.rssKb() - middle.rssKb()) * 1024 / secondHalf);
+          // The second half meets a warmer server (compiled code, filled pools): closer to what a
+          // reconnecting crowd costs a node that has been up for a while.
+          serverNode.put(
+              "cpuMarginalMsPerConnection",
+              round(ticksToMillis(middle.cpuTicksUntil(connected)) / secondHalf));
           if (connected.heapKb() >= 0 && middle.heapKb() >= 0) {
             serverNode.put(
                 "heapMarginalPerConnectionBytes",
@@ -418,13 +423,26 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
   // ---- figures
 
   /** Server figures at one moment; heap only when asked (it costs a full GC). */
-  record Probe(long rssKb, long heapKb, long cpuTicks) {
+  /**
+   * The server's memory at one moment, and its CPU ticks just before and just after the heap was
+   * measured: the full collection that measurement forces is the probe's own work, not the
+   * connections', so connect CPU is counted from {@code cpuTicksAfter} to the next {@code
+   * cpuTicks}.
+   */
+  record Probe(long rssKb, long heapKb, long cpuTicks, long cpuTicksAfter) {
     static Probe take(ServerProbe server, boolean heap) {
       if (server == null) {
-        return new Probe(-1, -1, 0);
+        return new Probe(-1, -1, 0, 0);
       }
+      long cpuTicks = server.cpuTicks();
+      long rssKb = server.rssKb();
       long heapKb = heap ? server.heapAfterGcKb() : -1;
-      return new Probe(server.rssKb(), heapKb, server.cpuTicks());
+      return new Probe(rssKb, heapKb, cpuTicks, heap ? server.cpuTicks() : cpuTicks);
+    }
+
+    /** Server CPU ticks from the end of this probe to the start of {@code later}. */
+    long cpuTicksUntil(Probe later) {
+      return later.cpuTicks - cpuTicksAfter;
     }
   }
 

@@ -49,11 +49,13 @@ final class Summary {
       if (sv.has("rssMarginalPerConnectionBytes")) {
         line(
             s,
-            "  second half of the connections alone: RSS %s/connection, live heap %s/connection",
+            "  second half of the connections alone: RSS %s/connection, live heap %s/connection,"
+                + " CPU %.2f ms/connection",
             kb(sv.path("rssMarginalPerConnectionBytes").asLong()),
             sv.has("heapMarginalPerConnectionBytes")
                 ? kb(sv.path("heapMarginalPerConnectionBytes").asLong())
-                : "?");
+                : "?",
+            sv.path("cpuMarginalMsPerConnection").asDouble());
       }
     }
     JsonNode f = r.path("fanout");
