@@ -422,12 +422,11 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
 
   // ---- figures
 
-  /** Server figures at one moment; heap only when asked (it costs a full GC). */
   /**
-   * The server's memory at one moment, and its CPU ticks just before and just after the heap was
-   * measured: the full collection that measurement forces is the probe's own work, not the
-   * connections', so connect CPU is counted from {@code cpuTicksAfter} to the next {@code
-   * cpuTicks}.
+   * The server's memory at one moment (heap only when asked: it costs a full GC), and its CPU ticks
+   * just before and just after the heap was measured: the full collection that measurement forces
+   * is the probe's own work, not the connections', so connect CPU is counted from {@code
+   * cpuTicksAfter} to the next {@code cpuTicks}.
    */
   record Probe(long rssKb, long heapKb, long cpuTicks, long cpuTicksAfter) {
     static Probe take(ServerProbe server, boolean heap) {
@@ -435,9 +434,9 @@ final class Scenario implements BenchClient.Events, BenchClient.Sender {
         return new Probe(-1, -1, 0, 0);
       }
       long cpuTicks = server.cpuTicks();
-      long rssKb = server.rssKb();
       long heapKb = heap ? server.heapAfterGcKb() : -1;
-      return new Probe(rssKb, heapKb, cpuTicks, heap ? server.cpuTicks() : cpuTicks);
+      // RSS after the collection, as every earlier figure was read.
+      return new Probe(server.rssKb(), heapKb, cpuTicks, heap ? server.cpuTicks() : cpuTicks);
     }
 
     /** Server CPU ticks from the end of this probe to the start of {@code later}. */
