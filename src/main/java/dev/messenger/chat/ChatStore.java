@@ -33,14 +33,23 @@ public class ChatStore {
   private final Clock clock;
   private final int maxMembers;
 
+  /** Null: the chat rows hold the last seqs (else the heads in memory do). */
+  private final LocalChatSeqs heads;
+
   public ChatStore(EntityManager em, Clock clock) {
     this(em, clock, DEFAULT_MAX_MEMBERS);
   }
 
   public ChatStore(EntityManager em, Clock clock, int maxMembers) {
+    this(em, clock, maxMembers, null);
+  }
+
+  /** Reading last seqs from {@code heads} when not null (this node keeps them in memory). */
+  public ChatStore(EntityManager em, Clock clock, int maxMembers, LocalChatSeqs heads) {
     this.em = em;
     this.clock = clock;
     this.maxMembers = maxMembers;
+    this.heads = heads;
   }
 
   /** A chat as its members see it; member ids sorted. {@code name} may be null. */
@@ -135,7 +144,7 @@ public class ChatStore {
               (String) row[1],
               List.copyOf(membersByChat.get(id)),
               EpochMillis.iso(((Number) row[2]).longValue()),
-              ((Number) row[3]).longValue()));
+              lastSeq(id, ((Number) row[3]).longValue())));
     }
     return views;
   }
@@ -165,7 +174,16 @@ public class ChatStore {
     if (rows.isEmpty()) {
       throw RequestRefused.notFound("chat");
     }
-    return ((Number) rows.get(0)).longValue();
+    return lastSeq(chatId, ((Number) rows.get(0)).longValue());
+  }
+
+  /** The chat's last committed seq: its row's, or its head's when this node keeps them. */
+  private long lastSeq(String chatId, long fromRow) {
+    if (heads == null) {
+      return fromRow;
+    }
+    Long committed = heads.committed(chatId, id -> LocalChatSeqs.seedFrom(em, id));
+    return committed == null ? fromRow : committed;
   }
 
   /**

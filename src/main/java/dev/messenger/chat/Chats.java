@@ -24,6 +24,8 @@ public class Chats {
 
   @Inject MessengerConfig config;
 
+  @Inject LocalChatSeqs chatSeqs;
+
   @DurableCommit
   public ChatStore.ChatView create(String creatorId, String name, List<String> memberIds) {
     return store().create(creatorId, name, memberIds);
@@ -46,6 +48,6 @@ public class Chats {
   }
 
   private ChatStore store() {
-    return new ChatStore(em, clock, config.maxChatMembers());
+    return new ChatStore(em, clock, config.maxChatMembers(), chatSeqs.enabled() ? chatSeqs : null);
   }
 }

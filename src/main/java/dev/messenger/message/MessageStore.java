@@ -52,11 +52,20 @@ public class MessageStore {
   private final ChatStore chats;
   private final AttachmentCatalog attachments;
 
+  /** Null: seqs are taken from the chat rows. */
+  private final ChangeSeqs seqs;
+
   public MessageStore(EntityManager em, Clock clock, ChatStore chats) {
+    this(em, clock, chats, null);
+  }
+
+  /** With {@code seqs} (heads kept in memory) instead of the chat rows when not null. */
+  MessageStore(EntityManager em, Clock clock, ChatStore chats, ChangeSeqs seqs) {
     this.em = em;
     this.clock = clock;
     this.chats = chats;
     this.attachments = new AttachmentCatalog(em);
+    this.seqs = seqs;
   }
 
   /**
@@ -110,7 +119,7 @@ public class MessageStore {
     Message message = visibleMessage(userId, cmd.messageId());
     requireEditable(message, userId, "only the author can edit a message");
     long seq = nextSeq(message.chatId());
-    // Re-read under the chat's row lock: a delete that committed meanwhile must win over this edit.
+    // Re-read under the chat's lock: a delete that committed meanwhile must win over this edit.
     em.refresh(message);
     requireEditable(message, userId, "only the author can edit a message");
 
@@ -344,11 +353,14 @@ public class MessageStore {
   }
 
   /**
-   * Takes the chat's next seq. Native SQL on purpose: the UPDATE's row lock serialises the writers
-   * of this chat only (until commit), and neither a cache nor this persistence context can hand out
-   * a stale value.
+   * Takes the chat's next seq: from its head in memory ({@link ChangeSeqs}), or else by native SQL
+   * on purpose: the UPDATE's row lock serialises the writers of this chat only (until commit), and
+   * neither a cache nor this persistence context can hand out a stale value.
    */
   private long nextSeq(String chatId) {
+    if (seqs != null) {
+      return seqs.next(chatId);
+    }
     int updated =
         em.createNativeQuery("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?")
             .setParameter(1, chatId)
@@ -364,12 +376,19 @@ public class MessageStore {
    * held.
    */
   private void giveBackSeq(String chatId) {
+    if (seqs != null) {
+      seqs.giveBack(chatId);
+      return;
+    }
     em.createNativeQuery("UPDATE chats SET last_seq = last_seq - 1 WHERE id = ?")
         .setParameter(1, chatId)
         .executeUpdate();
   }
 
   private long headSeq(String chatId) {
+    if (seqs != null) {
+      return seqs.head(chatId);
+    }
     Object value =
         em.createNativeQuery("SELECT last_seq FROM chats WHERE id = ?")
             .setParameter(1, chatId)

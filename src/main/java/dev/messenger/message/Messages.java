@@ -1,14 +1,19 @@
 package dev.messenger.message;
 
 import dev.messenger.chat.ChatStore;
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.ServerEvent;
 import dev.messenger.storage.DurableCommit;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.Optional;
@@ -16,7 +21,8 @@ import java.util.Optional;
 /**
  * {@link MessageStore} in a JTA transaction per call: a method that returns has committed, so the
  * gateway may acknowledge and broadcast. A {@code RequestRefused} rolls back (including a seq
- * already taken) and reaches the caller unchanged.
+ * already taken: from the chat's row, or from its head in memory, given back when the transaction
+ * ends) and reaches the caller unchanged.
  */
 @ApplicationScoped
 @Transactional
@@ -27,6 +33,10 @@ public class Messages {
   EntityManager em;
 
   @Inject MessengerConfig config;
+
+  @Inject LocalChatSeqs chatSeqs;
+
+  @Resource TransactionSynchronizationRegistry transactions;
 
   @DurableCommit
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
@@ -60,7 +70,34 @@ public class Messages {
     return store().history(userId, chatId, beforeMessageId, limit);
   }
 
+  /** One per call, so per transaction: its seqs' leases live as long as the transaction. */
   private MessageStore store() {
-    return new MessageStore(em, clock, new ChatStore(em, clock, config.maxChatMembers()));
+    if (!chatSeqs.enabled()) {
+      return new MessageStore(em, clock, new ChatStore(em, clock, config.maxChatMembers()));
+    }
+    return new MessageStore(
+        em,
+        clock,
+        new ChatStore(em, clock, config.maxChatMembers(), chatSeqs),
+        ChangeSeqs.inMemory(chatSeqs, em, this::endWithTransaction));
+  }
+
+  /**
+   * The chat stays locked until the transaction ends: its seqs are published if it committed, given
+   * back if not (the container calls this after the commit or rollback, whatever ended it).
+   */
+  private void endWithTransaction(LocalChatSeqs.Lease lease) {
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {
+            // Nothing: the seqs count only once the outcome is known.
+          }
+
+          @Override
+          public void afterCompletion(int status) {
+            lease.end(status == Status.STATUS_COMMITTED);
+          }
+        });
   }
 }

@@ -27,18 +27,21 @@ import java.util.TreeMap;
  *
  * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
  * opposite orders): a membership lookup per unproven sender; then, when tempIds are looked up, the
- * chat row locked, a lookup per tempId for an earlier message (on the unique index of {@link
- * TempKeys tempId keys}) and one update of the chat's seq; when the index is left to refuse them,
- * the chat's seq locked and advanced by one statement once the batch knows how many messages it
- * stores. The messages take consecutive seqs and are sent in JDBC batches at the end.
+ * chat's seq locked ({@link BatchSeqs}: its row, or its head in memory), a lookup per tempId for an
+ * earlier message (on the unique index of {@link TempKeys tempId keys}) and one update of the
+ * chat's seq; when the index is left to refuse them, the chat's seq locked and advanced in one step
+ * once the batch knows how many messages it stores. The messages take consecutive seqs and are sent
+ * in JDBC batches at the end.
  */
 final class SendBatchWriter {
   private final SendRows rows;
+  private final BatchSeqs seqs;
   private final Clock clock;
   private final TempKeys tempKeys;
 
-  SendBatchWriter(SendRows rows, Clock clock, TempKeys tempKeys) {
+  SendBatchWriter(SendRows rows, BatchSeqs seqs, Clock clock, TempKeys tempKeys) {
     this.rows = rows;
+    this.seqs = seqs;
     this.clock = clock;
     this.tempKeys = tempKeys;
   }
@@ -81,9 +84,9 @@ final class SendBatchWriter {
       return;
     }
     if (lookUpTempIds) {
-      // The row lock orders the writers of this chat, on every node, until commit; the tempId
-      // lookups after it see any resend that committed meanwhile.
-      Long head = rows.lockChat(chatId);
+      // The chat's lock orders its writers until commit; the tempId lookups after it see any
+      // resend that committed meanwhile.
+      Long head = seqs.lock(chatId);
       if (head == null) {
         refuseChat(accepted, outcomes);
         return;
@@ -91,7 +94,7 @@ final class SendBatchWriter {
       List<Planned> planned = plan(chatId, accepted, sends, outcomes, true);
       if (!planned.isEmpty()) {
         store(chatId, head + 1, planned, sends, outcomes);
-        rows.setLastSeq(chatId, head + planned.size());
+        seqs.setLast(chatId, head + planned.size());
       }
       return;
     }
@@ -99,9 +102,9 @@ final class SendBatchWriter {
     if (planned.isEmpty()) {
       return;
     }
-    // Locked and advanced in one statement: its row lock orders the writers of this chat, on every
-    // node, until commit; a tempId stored meanwhile is refused by the unique index of keys.
-    Long last = rows.advanceChat(chatId, planned.size());
+    // Locked and advanced in one step (on the rows, one statement): the lock orders the writers of
+    // this chat until commit; a tempId stored meanwhile is refused by the unique index of keys.
+    Long last = seqs.advance(chatId, planned.size());
     if (last == null) {
       refuseChat(accepted, outcomes);
       return;

@@ -1,5 +1,6 @@
 package dev.messenger.message;
 
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.metrics.GatewayMetrics;
 import dev.messenger.storage.Journal;
@@ -66,6 +67,7 @@ public class SendJournal {
   @Inject StoreCheckpoint checkpoint;
   @Inject MessengerConfig config;
   @Inject GatewayMetrics metrics;
+  @Inject LocalChatSeqs chatSeqs;
 
   @Resource ManagedExecutorService executor;
 
@@ -97,13 +99,13 @@ public class SendJournal {
    */
   void open(@Observes SchemaMigrated migrated) {
     if (!config.sendJournal() || journal != null) {
-      settled = true;
+      settle();
       return;
     }
     try {
       Path dir = journalDirectory();
       if (dir == null) {
-        settled = true;
+        settle();
         return;
       }
       Journal opened = Journal.open(dir);
@@ -138,7 +140,7 @@ public class SendJournal {
       }
       rotatedAtNanos = System.nanoTime();
       journal = opened;
-      settled = true;
+      settle();
       metrics.gauge(
           "messenger_send_journal_appends",
           "Batches of sends appended to the send journal since start (embedded H2 only)",
@@ -149,6 +151,18 @@ public class SendJournal {
     } catch (SQLException e) {
       throw new IllegalStateException("send journal could not be replayed", e);
     }
+  }
+
+  /**
+   * The start-up replay is done (or found nothing to do): sends may go, and the chats' heads kept
+   * in memory may be seeded (one seeded before the replay would hand out seqs of restored
+   * messages).
+   */
+  private void settle() {
+    if (chatSeqs != null) { // null only in tests that build the journal alone
+      chatSeqs.open();
+    }
+    settled = true;
   }
 
   /** False until the start-up replay is done (or found nothing to do): sends must wait. */

@@ -1,7 +1,9 @@
 package dev.messenger.message;
 
+import dev.messenger.chat.LocalChatSeqs;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,6 +27,9 @@ import javax.sql.DataSource;
 public class SendTransactions {
   @Resource(lookup = "jdbc/messenger")
   DataSource database;
+
+  /** The chats' heads in memory, used when this node alone writes the database. */
+  @Inject LocalChatSeqs chatSeqs;
 
   // Fields, not constants: tests set a clock of their own and make tempId keys collide.
   Clock clock = Clock.systemUTC();
@@ -54,13 +59,20 @@ public class SendTransactions {
       List<MessageStore.SendRequest> sends, boolean lookUpTempIds) {
     try (Connection connection = database.getConnection()) {
       connection.setAutoCommit(false);
+      BatchSeqs seqs = null;
       try (SendRows rows = SendRows.on(connection)) {
+        seqs =
+            chatSeqs.enabled() ? BatchSeqs.inMemory(chatSeqs, connection) : BatchSeqs.onRows(rows);
         List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-            new SendBatchWriter(rows, clock, tempKeys).write(sends, lookUpTempIds);
+            new SendBatchWriter(rows, seqs, clock, tempKeys).write(sends, lookUpTempIds);
         connection.commit();
+        seqs.end(true);
         return outcomes;
       } catch (RuntimeException | Error | SQLException failed) {
         rollBack(connection, failed);
+        if (seqs != null) {
+          seqs.end(false);
+        }
         throw failed;
       } finally {
         connection.setAutoCommit(true);

@@ -142,6 +142,7 @@ class ChatStoreTest {
     ChatStore.ChatView chat = chats(s -> s.create(alice, null, List.of(bob)));
     ChatHeads heads = new ChatHeads();
     heads.database = db.dataSource();
+    heads.heads = LocalChatSeqs.forTests(false);
 
     assertEquals(0L, (long) chats(s -> s.lastSeqForMember(chat.id(), bob)));
     assertEquals(0L, heads.lastSeqForMember(chat.id(), bob));

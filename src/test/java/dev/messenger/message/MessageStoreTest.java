@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.messenger.attachment.AttachmentCatalog;
 import dev.messenger.attachment.AttachmentRecord;
 import dev.messenger.chat.ChatStore;
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.protocol.Attachment;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.ErrorCode;
@@ -48,6 +49,7 @@ class MessageStoreTest {
   private final TestClock clock = new TestClock(START);
   private TestDatabase db;
   private SendTransactions sends;
+  private LocalChatSeqs chatSeqs;
   private String alice;
   private String bob;
   private String chatId;
@@ -63,7 +65,24 @@ class MessageStoreTest {
     alice = "alice-" + UUID.randomUUID();
     bob = "bob-" + UUID.randomUUID();
     chatId = db.tx(em -> new ChatStore(em, clock).create(alice, "chat", List.of(bob))).id();
-    sends = TestSends.on(db, clock);
+    chatSeqs = chatSeqs();
+    sends = TestSends.on(db, clock, TempKeys.SHA_256, chatSeqs);
+  }
+
+  /**
+   * Where seqs are taken: the chat rows here; {@link MessageStoreWithHeadsInMemoryTest} runs every
+   * test again with the heads kept in memory, as a node on embedded H2 does.
+   */
+  LocalChatSeqs chatSeqs() {
+    return LocalChatSeqs.forTests(false);
+  }
+
+  /** The chat's last committed seq, from where this run keeps it. */
+  private long lastSeq(String chat) {
+    if (!chatSeqs.enabled()) {
+      return count("SELECT last_seq FROM chats WHERE id = ?", chat);
+    }
+    return db.tx(em -> chatSeqs.committed(chat, id -> LocalChatSeqs.seedFrom(em, id)));
   }
 
   /** A send as the gateway's group commit writes it, alone, its refusal thrown. */
@@ -71,8 +90,33 @@ class MessageStoreTest {
     return TestSends.one(sends, user, cmd);
   }
 
+  /**
+   * {@code work} in a transaction of its own, as {@link Messages} runs it: with heads in memory,
+   * each chat's lease ends when the transaction has (published if it committed).
+   */
   private <T> T store(Function<MessageStore, T> work) {
-    return db.tx(em -> work.apply(new MessageStore(em, clock, new ChatStore(em, clock))));
+    if (!chatSeqs.enabled()) {
+      return db.tx(em -> work.apply(new MessageStore(em, clock, new ChatStore(em, clock))));
+    }
+    List<LocalChatSeqs.Lease> leases = new ArrayList<>();
+    boolean committed = false;
+    try {
+      T result =
+          db.tx(
+              em ->
+                  work.apply(
+                      new MessageStore(
+                          em,
+                          clock,
+                          new ChatStore(em, clock, ChatStore.DEFAULT_MAX_MEMBERS, chatSeqs),
+                          ChangeSeqs.inMemory(chatSeqs, em, leases::add))));
+      committed = true;
+      return result;
+    } finally {
+      for (LocalChatSeqs.Lease lease : leases) {
+        lease.end(committed);
+      }
+    }
   }
 
   private MessageStore.Sent send(String user, String content, String tempId) {
@@ -119,7 +163,7 @@ class MessageStoreTest {
     assertEquals("2025-03-04T05:06:08Z", second.event().createdAt());
     assertEquals(alice, first.event().senderId());
     assertEquals("one", first.event().content());
-    assertEquals(3, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(3, lastSeq(chatId));
 
     // Written once: the message row is its new_message in the log.
     assertEquals(0, count("SELECT COUNT(*) FROM chat_events WHERE chat_id = ?", chatId));
@@ -183,7 +227,7 @@ class MessageStoreTest {
                     chatId, "x", MessageType.FILE, "t2", List.of(UUID.randomUUID().toString()))));
     assertEquals(0, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
     assertEquals(0, count("SELECT COUNT(*) FROM message_attachments WHERE chat_id = ?", chatId));
-    assertEquals(0, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(0, lastSeq(chatId));
   }
 
   @OnEachDatabase
@@ -248,7 +292,7 @@ class MessageStoreTest {
     assertEquals(original.ack(), again.ack());
     assertEquals(original.event(), again.event());
     assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
-    assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(1, lastSeq(chatId));
     // The same tempId from another sender is a different message.
     assertFalse(send(bob, "hello", "temp-1").duplicate());
   }
@@ -288,8 +332,8 @@ class MessageStoreTest {
     assertTrue(outcomes.get(5).value().duplicate());
     assertEquals(1L, outcomes.get(5).value().ack().seq());
 
-    assertEquals(3, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
-    assertEquals(2, count("SELECT last_seq FROM chats WHERE id = ?", otherChat));
+    assertEquals(3, lastSeq(chatId));
+    assertEquals(2, lastSeq(otherChat));
     assertEquals(3, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
     assertEquals(
         0,
@@ -313,7 +357,7 @@ class MessageStoreTest {
     assertThrows(SendRows.UniqueKeyTaken.class, () -> sends.sendAllNew(batch));
 
     assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
-    assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(1, lastSeq(chatId));
     // Written again with lookups, as the send path does next: Bob's is new, Alice's the original.
     List<GroupCommit.Outcome<MessageStore.Sent>> outcomes = sends.sendAll(batch);
     assertFalse(outcomes.get(0).value().duplicate());
@@ -330,7 +374,7 @@ class MessageStoreTest {
     chatOfAliceAndBob(kind);
     TempKeys oneKey = (chat, sender, tempId) -> 42L;
     Function<List<MessageStore.SendRequest>, List<GroupCommit.Outcome<MessageStore.Sent>>> send =
-        TestSends.on(db, clock, oneKey)::sendAll;
+        TestSends.on(db, clock, oneKey, chatSeqs)::sendAll;
     MessageStore.Sent first =
         send.apply(List.of(new MessageStore.SendRequest(alice, text(chatId, "one", "t1"), true)))
             .get(0)
@@ -393,7 +437,7 @@ class MessageStoreTest {
               new MessageStore.SendRequest(alice, text(chatId, "a", round + "1"), true),
               new MessageStore.SendRequest(bob, text(chatId, "b", round + "2"), true),
               new MessageStore.SendRequest(alice, text(otherChat, "c", round + "3"), true));
-      SendTransactions withOneKey = TestSends.on(db, clock, oneKey);
+      SendTransactions withOneKey = TestSends.on(db, clock, oneKey, chatSeqs);
       List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
           lookUp ? withOneKey.sendAll(batch) : withOneKey.sendAllNew(batch);
       outcomes.forEach(o -> assertFalse(o.value().duplicate(), round));
@@ -500,7 +544,7 @@ class MessageStoreTest {
         "message not found",
         () -> store(s -> s.edit(alice, new ClientEvent.EditMessage("no-such-message", "x"))));
     // Refusals roll back: no seq was consumed.
-    assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(1, lastSeq(chatId));
 
     store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id)));
     assertRefused(
@@ -548,7 +592,7 @@ class MessageStoreTest {
         ErrorCode.NOT_FOUND,
         "message was deleted",
         () -> store(s -> s.delete(alice, new ClientEvent.DeleteMessage(id))));
-    assertEquals(4, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(4, lastSeq(chatId));
 
     MessageStore.HistoryMessage stored =
         store(s -> s.history(bob, chatId, null, 10)).messages().get(1);
@@ -576,7 +620,7 @@ class MessageStoreTest {
     assertEquals(new ServerEvent.ReactionAdded(id, chatId, bob, "👍", 2), added.get());
 
     assertTrue(store(s -> s.addReaction(bob, new ClientEvent.AddReaction(id, "👍"))).isEmpty());
-    assertEquals(2, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(2, lastSeq(chatId));
 
     assertEquals(
         3,
@@ -592,7 +636,7 @@ class MessageStoreTest {
     assertEquals(new ServerEvent.ReactionRemoved(id, chatId, bob, "👍", 5), removed.orElseThrow());
     assertTrue(
         store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(id, "👍"))).isEmpty());
-    assertEquals(5, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+    assertEquals(5, lastSeq(chatId));
     assertEquals(2, count("SELECT COUNT(*) FROM reactions WHERE message_id = ?", id));
 
     assertRefused(
@@ -781,7 +825,7 @@ class MessageStoreTest {
       assertEquals(
           java.util.stream.LongStream.rangeClosed(1, total).boxed().toList(),
           all.stream().sorted().toList());
-      assertEquals(total, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+      assertEquals(total, lastSeq(chatId));
       assertEquals(
           total, count("SELECT COUNT(DISTINCT seq) FROM messages WHERE chat_id = ?", chatId));
       assertEquals(total, count("SELECT MAX(seq) FROM messages WHERE chat_id = ?", chatId));
@@ -806,7 +850,7 @@ class MessageStoreTest {
       }
       assertEquals(1, results.stream().filter(r -> !r.duplicate()).count());
       assertEquals(1, results.stream().map(r -> r.ack().messageId()).distinct().count());
-      assertEquals(1, count("SELECT last_seq FROM chats WHERE id = ?", chatId));
+      assertEquals(1, lastSeq(chatId));
       assertEquals(1, count("SELECT COUNT(*) FROM messages WHERE chat_id = ?", chatId));
     } finally {
       pool.shutdownNow();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.messenger.attachment.AttachmentCatalog;
 import dev.messenger.attachment.AttachmentRecord;
 import dev.messenger.chat.ChatStore;
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.ErrorCode;
 import dev.messenger.protocol.MessageType;
@@ -40,6 +41,7 @@ class SendTransactionsTest {
   private String alice;
   private String bob;
   private String chatId;
+  private TestClock clock;
 
   @AfterAll
   static void closeDatabases() {
@@ -50,7 +52,7 @@ class SendTransactionsTest {
     db = DATABASES.get(kind);
     alice = "alice-" + UUID.randomUUID();
     bob = "bob-" + UUID.randomUUID();
-    TestClock clock = new TestClock(Instant.parse("2025-03-04T05:06:07Z"));
+    clock = new TestClock(Instant.parse("2025-03-04T05:06:07Z"));
     chatId = db.tx(em -> new ChatStore(em, clock).create(alice, "chat", List.of(bob))).id();
     transactions = TestSends.on(db, clock);
     transactions.database = recording(db.dataSource());
@@ -93,6 +95,42 @@ class SendTransactionsTest {
             List.of(send(bob, "new", "t9", true), send(alice, "first again", "t1", true)));
     assertFalse(again.get(0).value().duplicate());
     assertTrue(again.get(1).value().duplicate());
+  }
+
+  @OnEachDatabase
+  void withHeadsInMemoryTheChatRowIsNotWrittenAndARolledBackBatchGivesItsSeqsBack(
+      TestDatabase.Kind kind) {
+    chatOfAliceAndBob(kind);
+    LocalChatSeqs heads = LocalChatSeqs.forTests(true);
+    transactions = TestSends.on(db, clock, TempKeys.SHA_256, heads);
+    transactions.database = recording(db.dataSource());
+    transactions.sendAllNew(List.of(send(alice, "one", "t1", true), send(bob, "two", "t2", true)));
+    assertEquals(2L, heads.committed(chatId, id -> null));
+    assertEquals(0, db.queryLong("SELECT last_seq FROM chats WHERE id = ?", chatId));
+
+    assertThrows(
+        SendRows.UniqueKeyTaken.class,
+        () ->
+            transactions.sendAllNew(
+                List.of(send(bob, "new", "t9", true), send(alice, "one again", "t1", true))));
+    assertEquals(2L, heads.committed(chatId, id -> null), "the rolled-back batch took nothing");
+    List<GroupCommit.Outcome<MessageStore.Sent>> again =
+        transactions.sendAll(
+            List.of(send(bob, "new", "t9", true), send(alice, "one again", "t1", true)));
+    assertEquals(3L, again.get(0).value().ack().seq(), "gap-free: the seq given back is reused");
+    assertTrue(again.get(1).value().duplicate());
+
+    // A node started again seeds the head from the messages stored, not from the row.
+    SendTransactions restarted =
+        TestSends.on(db, clock, TempKeys.SHA_256, LocalChatSeqs.forTests(true));
+    assertEquals(
+        4L,
+        restarted
+            .sendAllNew(List.of(send(alice, "after", "t10", true)))
+            .get(0)
+            .value()
+            .ack()
+            .seq());
   }
 
   @OnEachDatabase

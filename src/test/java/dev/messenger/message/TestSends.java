@@ -1,5 +1,6 @@
 package dev.messenger.message;
 
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.storage.TestDatabase;
 import java.time.Clock;
@@ -14,10 +15,20 @@ public final class TestSends {
   }
 
   static SendTransactions on(TestDatabase db, Clock clock, TempKeys tempKeys) {
+    return on(db, clock, tempKeys, LocalChatSeqs.forTests(false));
+  }
+
+  /**
+   * With the chats' seqs taken from {@code chatSeqs}: kept in memory when it is enabled (then every
+   * other writer of seqs in the test must share it), from the chat rows otherwise.
+   */
+  static SendTransactions on(
+      TestDatabase db, Clock clock, TempKeys tempKeys, LocalChatSeqs chatSeqs) {
     SendTransactions sends = new SendTransactions();
     sends.database = db.dataSource();
     sends.clock = clock;
     sends.tempKeys = tempKeys;
+    sends.chatSeqs = chatSeqs;
     return sends;
   }
 
