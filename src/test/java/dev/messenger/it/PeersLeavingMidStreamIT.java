@@ -120,7 +120,25 @@ class PeersLeavingMidStreamIT {
       }
       List<String> delivered = new ArrayList<>();
       while (delivered.size() < sent.size()) {
-        delivered.add(staying.await("new_message").getString("tempId"));
+        JsonObject frame = staying.poll(Duration.ofSeconds(10));
+        if (frame == null) {
+          Path dump = server.threadDump();
+          throw new AssertionError(
+              "the peer that stayed got "
+                  + delivered.size()
+                  + " of "
+                  + sent.size()
+                  + " messages, then nothing for 10 s; its socket "
+                  + (staying.isOpen() ? "open" : "closed: " + staying.closeReason())
+                  + (staying.error() == null ? "" : ", error " + staying.error())
+                  + "; server threads in "
+                  + dump
+                  + ":\n"
+                  + waitingWriters(dump));
+        }
+        if ("new_message".equals(frame.getString("event"))) {
+          delivered.add(frame.getJsonObject("data").getString("tempId"));
+        }
       }
       assertEquals(sent, delivered, "the peer that stayed: every message, once, in order");
     } finally {
