@@ -835,6 +835,71 @@ class MessageStoreTest {
   }
 
   @OnEachDatabase
+  void concurrentSendsEditsAndReactionsInOneChatShareOneGapFreeSeq(TestDatabase.Kind kind)
+      throws Exception {
+    chatOfAliceAndBob(kind);
+    String target = send(alice, "edited many times", "t0").ack().messageId();
+    int rounds = 12;
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    try {
+      List<Callable<List<Long>>> writers = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        String sender = t % 2 == 0 ? alice : bob;
+        String prefix = "s" + t + "-";
+        writers.add(
+            () -> {
+              List<Long> seqs = new ArrayList<>();
+              for (int i = 0; i < rounds; i++) {
+                seqs.add(send(sender, prefix + i, prefix + i).ack().seq());
+              }
+              return seqs;
+            });
+      }
+      writers.add(
+          () -> {
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+              String content = "edit " + i;
+              seqs.add(
+                  store(s -> s.edit(alice, new ClientEvent.EditMessage(target, content))).seq());
+            }
+            return seqs;
+          });
+      writers.add(
+          () -> {
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+              seqs.add(
+                  store(s -> s.addReaction(bob, new ClientEvent.AddReaction(target, "👍")))
+                      .orElseThrow()
+                      .seq());
+              seqs.add(
+                  store(s -> s.removeReaction(bob, new ClientEvent.RemoveReaction(target, "👍")))
+                      .orElseThrow()
+                      .seq());
+            }
+            return seqs;
+          });
+      List<Long> all = new ArrayList<>();
+      for (Future<List<Long>> result : pool.invokeAll(writers, 2, TimeUnit.MINUTES)) {
+        all.addAll(result.get());
+      }
+      int total = 1 + all.size();
+      assertEquals(
+          java.util.stream.LongStream.rangeClosed(2, total).boxed().toList(),
+          all.stream().sorted().toList(),
+          "every change its own seq, none skipped");
+      assertEquals(total, lastSeq(chatId));
+      assertEquals(
+          1 + 3 * rounds,
+          count("SELECT COUNT(DISTINCT seq) FROM messages WHERE chat_id = ?", chatId));
+      assertEquals(3 * rounds, count("SELECT COUNT(*) FROM chat_events WHERE chat_id = ?", chatId));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @OnEachDatabase
   void concurrentResendsOfOneTempIdStoreOneMessage(TestDatabase.Kind kind) throws Exception {
     chatOfAliceAndBob(kind);
     int threads = 4;
