@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +19,11 @@ import javax.sql.DataSource;
 
 /**
  * Each chat's last seq kept in memory, where this node alone writes the database (embedded H2):
- * taking a seq then costs no statement on the chat's row. That {@code UPDATE} was a fifth of what
- * storing a message allocated on H2 and a fifth of the group-commit writer's time (bench/README.md,
- * "What the chat row's UPDATE costs"). Where several nodes may write the database (PostgreSQL, H2
- * over TCP) the row stays the only source of seqs: {@link #enabled()} is false and nobody asks.
+ * taking a seq then costs no statement on the chat's row. That {@code UPDATE} was about 6 KB of the
+ * 38-39 KB the node allocated per message, and up to a fifth of the group-commit writer's time
+ * (bench/README.md, "What the chat row's UPDATE costs"). Where several nodes may write the database
+ * (PostgreSQL, H2 over TCP) the row stays the only source of seqs: {@link #enabled()} is false and
+ * nobody asks.
  *
  * <p>The row lock's guarantees are kept here. A chat's lock is held from the moment a seq is taken
  * until the transaction that took it ends ({@link Lease#end}), so a chat's changes commit in seq
@@ -154,6 +157,64 @@ public class LocalChatSeqs {
     // Two first users may both read the database; no seq can have been taken in between (taking
     // one needs the head), so whichever head lands first is right and the other is dropped.
     return heads.computeIfAbsent(chatId, id -> new Head(seeded));
+  }
+
+  /** The chats one transaction holds, each locked once however many seqs it takes. */
+  public Held held(Seed seed) {
+    return new Held(seed);
+  }
+
+  /** The leases of one transaction, seeded through its connection or entity manager. */
+  public final class Held {
+    private final Seed seed;
+    private final Map<String, Lease> leases = new HashMap<>();
+
+    private Held(Seed seed) {
+      this.seed = seed;
+    }
+
+    /** The chat's lease, locking it on first use; null when there is no such chat. */
+    public Lease lock(String chatId) {
+      Lease lease = leases.get(chatId);
+      if (lease == null) {
+        lease = LocalChatSeqs.this.lock(chatId, seed);
+        if (lease != null) {
+          leases.put(chatId, lease);
+        }
+      }
+      return lease;
+    }
+
+    /** The chat's last committed seq (not this transaction's); null when there is no such chat. */
+    public Long committed(String chatId) {
+      return LocalChatSeqs.this.committed(chatId, seed);
+    }
+
+    /** The transaction has ended: publishes (committed) or gives back every lease's seqs. */
+    public void end(boolean committed) {
+      for (Lease lease : leases.values()) {
+        lease.end(committed);
+      }
+      leases.clear();
+    }
+
+    /**
+     * The transaction was rolled back: gives every lease's seqs back with the chat's last seq read
+     * again through the seed (see {@link Lease#endRolledBack}); a chat the seed cannot read keeps
+     * its head.
+     */
+    public void endRolledBack() {
+      for (Map.Entry<String, Lease> held : leases.entrySet()) {
+        Long fromDatabase;
+        try {
+          fromDatabase = seed.lastSeqOf(held.getKey());
+        } catch (RuntimeException e) {
+          fromDatabase = null; // the connection cannot tell: the reason the batch failed, perhaps
+        }
+        held.getValue().endRolledBack(fromDatabase);
+      }
+      leases.clear();
+    }
   }
 
   /** The seqs one transaction takes in one chat; ended exactly once, when the transaction ends. */

@@ -2,8 +2,6 @@ package dev.messenger.message;
 
 import dev.messenger.chat.LocalChatSeqs;
 import java.sql.Connection;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Where one batch of sends takes its chats' seqs: from the chats' rows, which every node shares
@@ -54,52 +52,32 @@ interface BatchSeqs {
 
   /** The heads in memory, seeded on first use through the batch's connection. */
   static BatchSeqs inMemory(LocalChatSeqs heads, Connection connection) {
+    LocalChatSeqs.Held held = heads.held(chatId -> LocalChatSeqs.seedFrom(connection, chatId));
     return new BatchSeqs() {
-      private final Map<String, LocalChatSeqs.Lease> leases = new HashMap<>();
-
       @Override
       public Long lock(String chatId) {
-        LocalChatSeqs.Lease lease = leases.get(chatId);
-        if (lease == null) {
-          lease = heads.lock(chatId, id -> LocalChatSeqs.seedFrom(connection, id));
-          if (lease == null) {
-            return null;
-          }
-          leases.put(chatId, lease);
-        }
-        return lease.last();
+        LocalChatSeqs.Lease lease = held.lock(chatId);
+        return lease == null ? null : lease.last();
       }
 
       @Override
       public void setLast(String chatId, long last) {
-        LocalChatSeqs.Lease lease = leases.get(chatId);
+        LocalChatSeqs.Lease lease = held.lock(chatId);
         lease.take(Math.toIntExact(last - lease.last()));
       }
 
       @Override
       public Long advance(String chatId, int count) {
-        return lock(chatId) == null ? null : leases.get(chatId).take(count);
+        LocalChatSeqs.Lease lease = held.lock(chatId);
+        return lease == null ? null : lease.take(count);
       }
 
       @Override
       public void end(boolean committed) {
-        for (Map.Entry<String, LocalChatSeqs.Lease> entry : leases.entrySet()) {
-          LocalChatSeqs.Lease lease = entry.getValue();
-          if (committed) {
-            lease.end(true);
-          } else {
-            lease.endRolledBack(seedAfterRollback(entry.getKey()));
-          }
-        }
-        leases.clear();
-      }
-
-      /** Null when the connection cannot tell (the reason the batch failed, perhaps). */
-      private Long seedAfterRollback(String chatId) {
-        try {
-          return LocalChatSeqs.seedFrom(connection, chatId);
-        } catch (RuntimeException e) {
-          return null;
+        if (committed) {
+          held.end(true);
+        } else {
+          held.endRolledBack();
         }
       }
     };

@@ -3,15 +3,13 @@ package dev.messenger.message;
 import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.protocol.RequestRefused;
 import jakarta.persistence.EntityManager;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Where an edit, a delete or a reaction takes its chat's next seq when this node keeps the chats'
- * heads in memory ({@link LocalChatSeqs}); without one, {@link MessageStore} takes it from the
- * chat's row. One instance per transaction: a chat locked once stays locked until the transaction
- * ends, however many seqs it takes.
+ * Where an edit, a delete or a reaction takes its chat's next seq, in the caller's transaction: the
+ * chat's row ({@link #onRows}), or its head in memory when this node keeps them ({@link #inMemory},
+ * {@link LocalChatSeqs}). One instance per transaction: a chat locked once stays locked until the
+ * transaction ends, however many seqs it takes.
  */
 interface ChangeSeqs {
   /**
@@ -28,42 +26,80 @@ interface ChangeSeqs {
   long head(String chatId);
 
   /**
-   * Seeded through the transaction's entity manager; {@code endWithTransaction} must end each lease
-   * when the transaction ends (committed or not), on whatever thread that happens.
+   * The chat rows: the {@code UPDATE}'s row lock serialises the writers of the chat (until commit),
+   * and native SQL on purpose: neither a cache nor the persistence context can hand out a stale
+   * value.
+   */
+  static ChangeSeqs onRows(EntityManager em) {
+    return new ChangeSeqs() {
+      @Override
+      public long next(String chatId) {
+        int updated =
+            em.createNativeQuery("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?")
+                .setParameter(1, chatId)
+                .executeUpdate();
+        if (updated != 1) {
+          throw RequestRefused.notFound("chat");
+        }
+        return head(chatId);
+      }
+
+      @Override
+      public void giveBack(String chatId) {
+        // Safe: the row lock is still held.
+        em.createNativeQuery("UPDATE chats SET last_seq = last_seq - 1 WHERE id = ?")
+            .setParameter(1, chatId)
+            .executeUpdate();
+      }
+
+      @Override
+      public long head(String chatId) {
+        Object value =
+            em.createNativeQuery("SELECT last_seq FROM chats WHERE id = ?")
+                .setParameter(1, chatId)
+                .getSingleResult();
+        return ((Number) value).longValue();
+      }
+    };
+  }
+
+  /**
+   * The heads in memory, seeded through the transaction's entity manager. {@code
+   * endWithTransaction} is called once, when the first chat is locked: it must run what it is given
+   * when the transaction ends, with whether it committed, on whatever thread that happens.
    */
   static ChangeSeqs inMemory(
-      LocalChatSeqs heads, EntityManager em, Consumer<LocalChatSeqs.Lease> endWithTransaction) {
-    LocalChatSeqs.Seed seed = chatId -> LocalChatSeqs.seedFrom(em, chatId);
+      LocalChatSeqs heads, EntityManager em, Consumer<Consumer<Boolean>> endWithTransaction) {
+    LocalChatSeqs.Held held = heads.held(chatId -> LocalChatSeqs.seedFrom(em, chatId));
     return new ChangeSeqs() {
-      private final Map<String, LocalChatSeqs.Lease> leases = new HashMap<>();
+      private boolean registered;
 
       @Override
       public long next(String chatId) {
-        LocalChatSeqs.Lease lease = leases.get(chatId);
+        LocalChatSeqs.Lease lease = held.lock(chatId);
         if (lease == null) {
-          lease = heads.lock(chatId, seed);
-          if (lease == null) {
-            throw RequestRefused.notFound("chat");
-          }
+          throw RequestRefused.notFound("chat");
+        }
+        if (!registered) {
           try {
-            endWithTransaction.accept(lease);
+            endWithTransaction.accept(held::end);
           } catch (RuntimeException | Error e) {
-            lease.end(false);
+            held.end(false);
             throw e;
           }
-          leases.put(chatId, lease);
+          registered = true;
         }
         return lease.take(1);
       }
 
       @Override
       public void giveBack(String chatId) {
-        leases.get(chatId).giveBack(1);
+        held.lock(chatId).giveBack(1);
       }
 
       @Override
       public long head(String chatId) {
-        Long committed = heads.committed(chatId, seed);
+        Long committed = held.committed(chatId);
         if (committed == null) {
           throw RequestRefused.notFound("chat");
         }

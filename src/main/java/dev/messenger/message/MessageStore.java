@@ -52,14 +52,13 @@ public class MessageStore {
   private final ChatStore chats;
   private final AttachmentCatalog attachments;
 
-  /** Null: seqs are taken from the chat rows. */
   private final ChangeSeqs seqs;
 
+  /** Taking seqs from the chat rows. */
   public MessageStore(EntityManager em, Clock clock, ChatStore chats) {
-    this(em, clock, chats, null);
+    this(em, clock, chats, ChangeSeqs.onRows(em));
   }
 
-  /** With {@code seqs} (heads kept in memory) instead of the chat rows when not null. */
   MessageStore(EntityManager em, Clock clock, ChatStore chats, ChangeSeqs seqs) {
     this.em = em;
     this.clock = clock;
@@ -118,7 +117,7 @@ public class MessageStore {
   public ServerEvent.MessageEdited edit(String userId, ClientEvent.EditMessage cmd) {
     Message message = visibleMessage(userId, cmd.messageId());
     requireEditable(message, userId, "only the author can edit a message");
-    long seq = nextSeq(message.chatId());
+    long seq = seqs.next(message.chatId());
     // Re-read under the chat's lock: a delete that committed meanwhile must win over this edit.
     em.refresh(message);
     requireEditable(message, userId, "only the author can edit a message");
@@ -140,7 +139,7 @@ public class MessageStore {
   public ServerEvent.MessageDeleted delete(String userId, ClientEvent.DeleteMessage cmd) {
     Message message = visibleMessage(userId, cmd.messageId());
     requireEditable(message, userId, "only the author can delete a message");
-    long seq = nextSeq(message.chatId());
+    long seq = seqs.next(message.chatId());
     em.refresh(message);
     requireEditable(message, userId, "only the author can delete a message");
 
@@ -165,11 +164,11 @@ public class MessageStore {
     if (hasReaction(message.id(), userId, cmd.emoji())) {
       return Optional.empty();
     }
-    long seq = nextSeq(message.chatId());
+    long seq = seqs.next(message.chatId());
     em.refresh(message);
     requireNotDeleted(message);
     if (hasReaction(message.id(), userId, cmd.emoji())) {
-      giveBackSeq(message.chatId());
+      seqs.giveBack(message.chatId());
       return Optional.empty();
     }
 
@@ -189,7 +188,7 @@ public class MessageStore {
     if (!hasReaction(message.id(), userId, cmd.emoji())) {
       return Optional.empty();
     }
-    long seq = nextSeq(message.chatId());
+    long seq = seqs.next(message.chatId());
     em.refresh(message);
     requireNotDeleted(message);
     int removed =
@@ -201,7 +200,7 @@ public class MessageStore {
             .setParameter("emoji", cmd.emoji())
             .executeUpdate();
     if (removed == 0) {
-      giveBackSeq(message.chatId());
+      seqs.giveBack(message.chatId());
       return Optional.empty();
     }
 
@@ -285,7 +284,7 @@ public class MessageStore {
     if (limit < 1) {
       throw RequestRefused.validation("limit must be at least 1");
     }
-    long head = headSeq(chatId);
+    long head = seqs.head(chatId);
     long before =
         beforeMessageId == null ? Long.MAX_VALUE : messageInChat(chatId, beforeMessageId).seq();
     List<Message> found =
@@ -350,50 +349,6 @@ public class MessageStore {
           summaries.put(messageId, List.copyOf(list));
         });
     return summaries;
-  }
-
-  /**
-   * Takes the chat's next seq: from its head in memory ({@link ChangeSeqs}), or else by native SQL
-   * on purpose: the UPDATE's row lock serialises the writers of this chat only (until commit), and
-   * neither a cache nor this persistence context can hand out a stale value.
-   */
-  private long nextSeq(String chatId) {
-    if (seqs != null) {
-      return seqs.next(chatId);
-    }
-    int updated =
-        em.createNativeQuery("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?")
-            .setParameter(1, chatId)
-            .executeUpdate();
-    if (updated != 1) {
-      throw RequestRefused.notFound("chat");
-    }
-    return headSeq(chatId);
-  }
-
-  /**
-   * Undoes {@link #nextSeq} when a race turned the change into a no-op; safe as the lock is still
-   * held.
-   */
-  private void giveBackSeq(String chatId) {
-    if (seqs != null) {
-      seqs.giveBack(chatId);
-      return;
-    }
-    em.createNativeQuery("UPDATE chats SET last_seq = last_seq - 1 WHERE id = ?")
-        .setParameter(1, chatId)
-        .executeUpdate();
-  }
-
-  private long headSeq(String chatId) {
-    if (seqs != null) {
-      return seqs.head(chatId);
-    }
-    Object value =
-        em.createNativeQuery("SELECT last_seq FROM chats WHERE id = ?")
-            .setParameter(1, chatId)
-            .getSingleResult();
-    return ((Number) value).longValue();
   }
 
   private void append(

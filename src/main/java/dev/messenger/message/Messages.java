@@ -17,6 +17,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@link MessageStore} in a JTA transaction per call: a method that returns has committed, so the
@@ -83,10 +84,10 @@ public class Messages {
   }
 
   /**
-   * The chat stays locked until the transaction ends: its seqs are published if it committed, given
-   * back if not (the container calls this after the commit or rollback, whatever ended it).
+   * The chats stay locked until the transaction ends: their seqs are published if it committed,
+   * given back if not (the container calls this after the commit or rollback, whatever ended it).
    */
-  private void endWithTransaction(LocalChatSeqs.Lease lease) {
+  private void endWithTransaction(Consumer<Boolean> end) {
     transactions.registerInterposedSynchronization(
         new Synchronization() {
           @Override
@@ -96,7 +97,7 @@ public class Messages {
 
           @Override
           public void afterCompletion(int status) {
-            lease.end(status == Status.STATUS_COMMITTED);
+            end.accept(status == Status.STATUS_COMMITTED);
           }
         });
   }

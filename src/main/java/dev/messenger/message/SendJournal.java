@@ -159,9 +159,7 @@ public class SendJournal {
    * messages).
    */
   private void settle() {
-    if (chatSeqs != null) { // null only in tests that build the journal alone
-      chatSeqs.open();
-    }
+    chatSeqs.open();
     settled = true;
   }
 

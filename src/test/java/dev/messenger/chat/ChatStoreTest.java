@@ -134,6 +134,34 @@ class ChatStoreTest {
    * caller's transaction ({@link ChatStore#lastSeqForMember}) and on a plain connection ({@link
    * ChatHeads}, a join without a position).
    */
+  /** On embedded H2 the heads are kept in memory: what a member reads is the committed one. */
+  @OnEachDatabase
+  void withHeadsInMemoryJoinsAndViewsReadTheCommittedHeadNotTheRow(TestDatabase.Kind kind) {
+    db = DATABASES.get(kind);
+    String alice = user("alice");
+    String bob = user("bob");
+    ChatStore.ChatView chat = chats(s -> s.create(alice, null, List.of(bob)));
+    LocalChatSeqs seqs = LocalChatSeqs.forTests(true);
+    ChatHeads heads = new ChatHeads();
+    heads.database = db.dataSource();
+    heads.heads = seqs;
+    Function<Function<ChatStore, Long>, Long> inMemory =
+        read -> db.tx(em -> read.apply(new ChatStore(em, CLOCK, 5, seqs)));
+
+    LocalChatSeqs.Lease lease = seqs.lock(chat.id(), id -> 0L);
+    lease.take(3);
+    assertEquals(0L, heads.lastSeqForMember(chat.id(), bob), "not before its transaction ends");
+    lease.end(true);
+
+    assertEquals(3L, heads.lastSeqForMember(chat.id(), bob));
+    assertEquals(3L, inMemory.apply(s -> s.lastSeqForMember(chat.id(), alice)));
+    assertEquals(3L, inMemory.apply(s -> s.view(bob, chat.id()).lastSeq()));
+    assertEquals(3L, inMemory.apply(s -> s.listFor(alice).get(0).lastSeq()));
+    assertEquals(
+        0L, (long) chats(s -> s.lastSeqForMember(chat.id(), bob)), "the row is not written");
+    assertNotFound(() -> heads.lastSeqForMember(chat.id(), user("eve")));
+  }
+
   @OnEachDatabase
   void lastSeqIsForMembersOnly(TestDatabase.Kind kind) {
     db = DATABASES.get(kind);

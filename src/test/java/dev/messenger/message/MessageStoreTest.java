@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class MessageStoreTest {
     if (!chatSeqs.enabled()) {
       return db.tx(em -> work.apply(new MessageStore(em, clock, new ChatStore(em, clock))));
     }
-    List<LocalChatSeqs.Lease> leases = new ArrayList<>();
+    List<Consumer<Boolean>> atEnd = new ArrayList<>();
     boolean committed = false;
     try {
       T result =
@@ -109,12 +110,12 @@ class MessageStoreTest {
                           em,
                           clock,
                           new ChatStore(em, clock, ChatStore.DEFAULT_MAX_MEMBERS, chatSeqs),
-                          ChangeSeqs.inMemory(chatSeqs, em, leases::add))));
+                          ChangeSeqs.inMemory(chatSeqs, em, atEnd::add))));
       committed = true;
       return result;
     } finally {
-      for (LocalChatSeqs.Lease lease : leases) {
-        lease.end(committed);
+      for (Consumer<Boolean> end : atEnd) {
+        end.accept(committed);
       }
     }
   }

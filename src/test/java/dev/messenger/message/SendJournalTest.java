@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.metrics.GatewayMetrics;
+import dev.messenger.protocol.ErrorCode;
 import dev.messenger.protocol.MessageType;
+import dev.messenger.protocol.RequestRefused;
 import dev.messenger.protocol.ServerEvent;
 import dev.messenger.storage.Journal;
 import dev.messenger.storage.SchemaMigrated;
@@ -39,6 +42,7 @@ class SendJournalTest {
   private Duration period = Duration.ofHours(1);
   private Connection held;
   private SendJournal sendJournal;
+  private final LocalChatSeqs chatSeqs = new LocalChatSeqs();
 
   @AfterEach
   void close() throws Exception {
@@ -132,9 +136,14 @@ class SendJournalTest {
     assertThrows(RuntimeException.class, () -> started("jdbc:h2:" + dir.resolve("db")));
     assertFalse(sendJournal.settled(), "nor after a start-up step that failed");
 
+    RequestRefused starting =
+        assertThrows(RequestRefused.class, () -> chatSeqs.lock("chat", id -> 0L));
+    assertEquals(ErrorCode.OVERLOADED, starting.code(), "no head is seeded before the replay");
+
     Files.delete(blocked);
     sendJournal.open(new SchemaMigrated()); // the retry
     assertTrue(sendJournal.settled());
+    chatSeqs.lock("chat", id -> 0L).end(false); // the heads are open
   }
 
   @Test
@@ -200,6 +209,7 @@ class SendJournalTest {
     }
     SendJournal journal = new SendJournal();
     journal.dataSource = dataSource(url);
+    journal.chatSeqs = chatSeqs;
     journal.checkpoint =
         new StoreCheckpoint() {
           @Override
