@@ -1,6 +1,6 @@
 package dev.messenger.config;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.messenger.HotPathSingleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * can be overridden by an environment variable (upper case, dots and dashes as underscores), e.g.
  * {@code MESSENGER_CONNECTIONS_MAX_PER_USER=5}. README lists every key.
  */
-@ApplicationScoped
+@HotPathSingleton
 public class MessengerConfig {
 
   @Inject

@@ -1,6 +1,7 @@
 package dev.messenger.connection;
 
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
@@ -70,6 +71,14 @@ public final class Connection {
   // Inline writes (see drain): bytes written, inline or not, that the peer has not yet proven to
   // have read, and the probe (a ping with an id) whose pong will prove it.
   private final long inlineCredit;
+
+  /**
+   * The container's blocking sender, fetched once: Liberty builds a new one on every {@code
+   * getBasicRemote()}, which was a wrapper object per frame delivered. Used under the writer flag
+   * only; two threads racing to set it would each set a working sender.
+   */
+  private RemoteEndpoint.Basic basicRemote;
+
   private final AtomicLong unconfirmed = new AtomicLong();
   private final AtomicReference<Probe> probe = new AtomicReference<>();
   // Written only by the thread holding the writer flag.
@@ -441,7 +450,12 @@ public final class Connection {
       return false;
     }
     try {
-      session.getBasicRemote().sendText(frame);
+      RemoteEndpoint.Basic basic = basicRemote;
+      if (basic == null) {
+        basic = session.getBasicRemote();
+        basicRemote = basic;
+      }
+      basic.sendText(frame);
       unconfirmed.addAndGet(bytes);
       writesCompleted++;
       // Probed at three quarters: the pong comes back long before the last quarter is used (a frame

@@ -1,10 +1,10 @@
 package dev.messenger.fanout;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.messenger.HotPathSingleton;
 import jakarta.inject.Inject;
 
 /** The single-node bus: publishing is local delivery. */
-@ApplicationScoped
+@HotPathSingleton
 public class InMemoryChatBus implements ChatBus {
   @Inject LocalSubscriptions subscriptions;
 

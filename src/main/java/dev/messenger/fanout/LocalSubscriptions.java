@@ -1,7 +1,7 @@
 package dev.messenger.fanout;
 
+import dev.messenger.HotPathSingleton;
 import dev.messenger.connection.Connection;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which connections of this node are joined to which chat. Delivery only enqueues on each
  * connection, so one slow peer never delays the others.
  */
-@ApplicationScoped
+@HotPathSingleton
 public class LocalSubscriptions {
   private final Map<String, Set<Connection>> byChat = new ConcurrentHashMap<>();
 

@@ -1,5 +1,6 @@
 package dev.messenger.gateway;
 
+import dev.messenger.HotPathSingleton;
 import dev.messenger.auth.RefreshTokenVerifier;
 import dev.messenger.auth.TokenVerifier;
 import dev.messenger.chat.ChatHeads;
@@ -37,7 +38,6 @@ import dev.messenger.storage.EpochMillis;
 import dev.messenger.typing.TypingIndicators;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.EJB;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.logging.Level;
@@ -48,7 +48,7 @@ import java.util.logging.Logger;
  * replies and broadcasts. Refusals are thrown as {@link RequestRefused} and become {@code error}
  * events.
  */
-@ApplicationScoped
+@HotPathSingleton
 public class EventDispatcher {
   private static final Logger LOG = Logger.getLogger(EventDispatcher.class.getName());
 

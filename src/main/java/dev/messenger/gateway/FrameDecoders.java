@@ -1,14 +1,14 @@
 package dev.messenger.gateway;
 
+import dev.messenger.HotPathSingleton;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.protocol.FrameDecoder;
 import dev.messenger.protocol.ProtocolLimits;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /** The one shared, configured {@link FrameDecoder} (it is stateless). */
-@ApplicationScoped
+@HotPathSingleton
 public class FrameDecoders {
   /** Longer IDs than any we issue (UUIDs) or accept as user ids (JWT sub). */
   private static final int MAX_ID_LENGTH = 255;

@@ -1,12 +1,12 @@
 package dev.messenger.message;
 
+import dev.messenger.HotPathSingleton;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.metrics.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * the completion lanes are threads of the server's default managed thread factory (so they run with
  * the application's context), and the socket thread that queued a send is free at once.
  */
-@ApplicationScoped
+@HotPathSingleton
 public class SendBatcher {
   @Inject SendTransactions transactions;
   @Inject MessengerConfig config;

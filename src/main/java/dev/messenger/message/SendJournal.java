@@ -1,5 +1,6 @@
 package dev.messenger.message;
 
+import dev.messenger.HotPathSingleton;
 import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.metrics.GatewayMetrics;
@@ -9,7 +10,6 @@ import dev.messenger.storage.StoreCheckpoint;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -54,7 +54,7 @@ import javax.sql.DataSource;
  * store. A message committed but not yet appended when the server died was never acknowledged; its
  * sender resends it.
  */
-@ApplicationScoped
+@HotPathSingleton
 public class SendJournal {
   private static final Logger LOG = Logger.getLogger(SendJournal.class.getName());
 

@@ -1,7 +1,7 @@
 package dev.messenger.metrics;
 
+import dev.messenger.HotPathSingleton;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +20,7 @@ import org.eclipse.microprofile.metrics.Timer;
  * threads (bench/README.md, hot spots). The tag values are closed sets (event names, error codes,
  * actions, reasons), so the maps stay small.
  */
-@ApplicationScoped
+@HotPathSingleton
 public class GatewayMetrics {
   @Inject MetricRegistry registry;
 

@@ -22,8 +22,22 @@ public final class EventEncoder {
     return JSONB.toJson(payload);
   }
 
-  /** A full frame from a payload object. */
+  /**
+   * A full frame from a payload object. The two frames every message produces are written by {@link
+   * MessageFrames}, the same text JSON-B would write, at a fraction of its allocations.
+   */
   public static String frame(String event, Object payload) {
+    if (payload instanceof ServerEvent.NewMessage message) {
+      return MessageFrames.newMessage(event, message);
+    }
+    if (payload instanceof ServerEvent.MessageSent sent) {
+      return MessageFrames.messageSent(event, sent);
+    }
+    return viaJsonb(event, payload);
+  }
+
+  /** The frame as JSON-B writes it, for any payload. */
+  static String viaJsonb(String event, Object payload) {
     return JSONB.toJson(new Envelope(event, payload));
   }
 

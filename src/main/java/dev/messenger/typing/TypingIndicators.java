@@ -1,5 +1,6 @@
 package dev.messenger.typing;
 
+import dev.messenger.HotPathSingleton;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.fanout.ChatBus;
 import dev.messenger.fanout.ChatFrame;
@@ -7,12 +8,11 @@ import dev.messenger.protocol.EventEncoder;
 import dev.messenger.protocol.EventName;
 import dev.messenger.protocol.ServerEvent;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 
 /** Typing state of this node's users, broadcast to the chat's other users on every change. */
-@ApplicationScoped
+@HotPathSingleton
 public class TypingIndicators {
   @Inject MessengerConfig config;
   @Inject ChatBus bus;
