@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,13 @@ public record JournaledSend(Message message, Long tempKey, List<String> attachme
     attachmentIds = List.copyOf(attachmentIds);
   }
 
-  static byte[] encode(List<JournaledSend> sends) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 256 * sends.size());
+  /**
+   * One entry for the batch, in a buffer over the encoder's own array (position 0, limit the
+   * entry's end): the journal writes it from there, where a {@code byte[]} of its own would be one
+   * more copy of every message on the writer's thread.
+   */
+  static ByteBuffer encode(List<JournaledSend> sends) {
+    Bytes bytes = new Bytes(64 + 256 * sends.size());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeInt(sends.size());
@@ -53,7 +59,18 @@ public record JournaledSend(Message message, Long tempKey, List<String> attachme
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }
-    return bytes.toByteArray();
+    return bytes.asBuffer();
+  }
+
+  /** A byte array stream whose bytes can be read in place. */
+  private static final class Bytes extends ByteArrayOutputStream {
+    Bytes(int size) {
+      super(size);
+    }
+
+    ByteBuffer asBuffer() {
+      return ByteBuffer.wrap(buf, 0, count);
+    }
   }
 
   /**

@@ -76,22 +76,25 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * Appends one entry. Returns once the operating system has it, so a killed server keeps it; it is
-   * not forced to the device (neither is H2's store: an operating system crash may lose the last
-   * writes of either).
+   * Appends the payload's remaining bytes as one entry. Returns once the operating system has it,
+   * so a killed server keeps it; it is not forced to the device (neither is H2's store: an
+   * operating system crash may lose the last writes of either). The header and the payload go in
+   * one gathering write, without a copy of the payload.
    */
-  public synchronized void append(byte[] payload) throws IOException {
+  public synchronized void append(ByteBuffer payload) throws IOException {
     if (current == null) {
       throw new IOException("journal closed");
     }
+    int length = payload.remaining();
     CRC32C crc = new CRC32C();
-    crc.update(payload);
-    ByteBuffer entry = ByteBuffer.allocate(HEADER + payload.length);
-    entry.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-    while (entry.hasRemaining()) {
-      current.write(entry);
+    crc.update(payload.duplicate());
+    ByteBuffer header = ByteBuffer.allocate(HEADER).putInt(length).putInt((int) crc.getValue());
+    ByteBuffer[] entry = {header.flip(), payload};
+    long left = HEADER + (long) length;
+    while (left > 0) {
+      left -= current.write(entry);
     }
-    bytesInCurrent += HEADER + payload.length;
+    bytesInCurrent += HEADER + length;
   }
 
   /**

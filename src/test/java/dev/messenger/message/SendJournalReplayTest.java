@@ -124,7 +124,7 @@ class SendJournalReplayTest {
     try (Connection c = database.getConnection()) {
       SendJournal.Recovered recovered =
           SendJournal.replay(
-              c, List.of(JournaledSend.encode(List.of(send("other", 1, null, null)))));
+              c, List.of(JournaledSendTest.entry(List.of(send("other", 1, null, null)))));
 
       assertEquals(new SendJournal.Recovered(0, 0, 1), recovered);
       assertEquals(List.of("m1"), messageIds(c));
@@ -139,7 +139,7 @@ class SendJournalReplayTest {
             null,
             List.of("gone"));
     try (Connection c = database.getConnection()) {
-      SendJournal.replay(c, List.of(JournaledSend.encode(List.of(withMissingFile))));
+      SendJournal.replay(c, List.of(JournaledSendTest.entry(List.of(withMissingFile))));
 
       assertEquals(List.of("m1", "m2"), messageIds(c));
       assertNull(queryString(c, "SELECT attachment_id FROM message_attachments"));
@@ -150,7 +150,7 @@ class SendJournalReplayTest {
   void aReplayThatFailsWritesNothing() throws Exception {
     try (Connection c = database.getConnection()) {
       List<byte[]> entries =
-          List.of(JournaledSend.encode(List.of(send("m2", 2, null, null))), new byte[] {9});
+          List.of(JournaledSendTest.entry(List.of(send("m2", 2, null, null))), new byte[] {9});
 
       assertThrows(IllegalArgumentException.class, () -> SendJournal.replay(c, entries));
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JournalTest {
   @TempDir Path dir;
+
+  @Test
+  void anEntryIsWhatLiesBetweenTheBuffersPositionAndLimitNotTheWholeArray() throws IOException {
+    Journal journal = Journal.open(dir);
+    byte[] array = "..middle..".getBytes(StandardCharsets.UTF_8);
+    journal.append(ByteBuffer.wrap(array, 2, 6));
+    journal.append(bytes("next"));
+
+    Journal.Earlier earlier = Journal.open(dir).entriesBefore(Long.MAX_VALUE);
+
+    assertEquals(List.of("middle", "next"), strings(earlier.entries()));
+    assertEquals(0, earlier.tornFiles());
+  }
 
   @Test
   void whatARunAppendedIsReadBackByTheNextInOrder() throws IOException {
@@ -106,7 +120,7 @@ class JournalTest {
   @Test
   void anEmptyEntryIsAnEntry() throws IOException {
     Journal journal = Journal.open(dir);
-    journal.append(new byte[0]);
+    journal.append(ByteBuffer.allocate(0));
 
     List<byte[]> entries = journal.entriesBefore(Long.MAX_VALUE).entries();
 
@@ -134,8 +148,8 @@ class JournalTest {
     assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
   }
 
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+  private static ByteBuffer bytes(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
   }
 
   private static List<String> strings(List<byte[]> entries) {
