@@ -71,6 +71,8 @@ public final class Connection {
   // Inline writes (see drain): bytes written, inline or not, that the peer has not yet proven to
   // have read, and the probe (a ping with an id) whose pong will prove it.
   private final long inlineCredit;
+  private final AtomicLong unconfirmed = new AtomicLong();
+  private final AtomicReference<Probe> probe = new AtomicReference<>();
 
   /**
    * The container's blocking sender, fetched once: Liberty builds a new one on every {@code
@@ -79,8 +81,6 @@ public final class Connection {
    */
   private RemoteEndpoint.Basic basicRemote;
 
-  private final AtomicLong unconfirmed = new AtomicLong();
-  private final AtomicReference<Probe> probe = new AtomicReference<>();
   // Written only by the thread holding the writer flag.
   private long probesSent;
 

@@ -9,7 +9,7 @@ import java.util.List;
  * new_message} to the chat's other members, written by hand: the same text, byte for byte, that
  * JSON-B writes for them (properties in lexicographic order, nulls left out, strings escaped as
  * Parsson escapes them), which {@code MessageFramesTest} checks against JSON-B on generated
- * payloads.
+ * payloads: a component added to either record fails it until it is written here too.
  *
  * <p>Why not JSON-B here: per frame it builds a serialisation context with its sets and maps, a
  * generator, and a string buffer it grows and then copies, which came to about a tenth of what the
