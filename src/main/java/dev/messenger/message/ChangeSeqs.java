@@ -34,11 +34,7 @@ interface ChangeSeqs {
     return new ChangeSeqs() {
       @Override
       public long next(String chatId) {
-        int updated =
-            em.createNativeQuery("UPDATE chats SET last_seq = last_seq + 1 WHERE id = ?")
-                .setParameter(1, chatId)
-                .executeUpdate();
-        if (updated != 1) {
+        if (advance(chatId, 1) != 1) {
           throw RequestRefused.notFound("chat");
         }
         return head(chatId);
@@ -46,9 +42,13 @@ interface ChangeSeqs {
 
       @Override
       public void giveBack(String chatId) {
-        // Safe: the row lock is still held.
-        em.createNativeQuery("UPDATE chats SET last_seq = last_seq - 1 WHERE id = ?")
-            .setParameter(1, chatId)
+        advance(chatId, -1); // safe: the row lock is still held
+      }
+
+      private int advance(String chatId, int by) {
+        return em.createNativeQuery("UPDATE chats SET last_seq = last_seq + ? WHERE id = ?")
+            .setParameter(1, by)
+            .setParameter(2, chatId)
             .executeUpdate();
       }
 

@@ -129,11 +129,6 @@ class ChatStoreTest {
     assertEquals("chat not found", missing.getMessage());
   }
 
-  /**
-   * The last seq for a member, and for anyone else the refusal an outsider gets: through the
-   * caller's transaction ({@link ChatStore#lastSeqForMember}) and on a plain connection ({@link
-   * ChatHeads}, a join without a position).
-   */
   /** On embedded H2 the heads are kept in memory: what a member reads is the committed one. */
   @OnEachDatabase
   void withHeadsInMemoryJoinsAndViewsReadTheCommittedHeadNotTheRow(TestDatabase.Kind kind) {
@@ -162,6 +157,11 @@ class ChatStoreTest {
     assertNotFound(() -> heads.lastSeqForMember(chat.id(), user("eve")));
   }
 
+  /**
+   * The last seq for a member, and for anyone else the refusal an outsider gets: through the
+   * caller's transaction ({@link ChatStore#lastSeqForMember}) and on a plain connection ({@link
+   * ChatHeads}, a join without a position).
+   */
   @OnEachDatabase
   void lastSeqIsForMembersOnly(TestDatabase.Kind kind) {
     db = DATABASES.get(kind);
