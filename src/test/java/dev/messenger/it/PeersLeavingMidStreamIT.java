@@ -101,7 +101,11 @@ class PeersLeavingMidStreamIT {
       }
       leaving.shutdown();
       for (Future<?> cycle : cycles) {
-        cycle.get(60, TimeUnit.SECONDS);
+        try {
+          cycle.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          throw stalled("a peer that joined got no message (" + e + ")", streamed);
+        }
       }
       stop.set(true);
 
@@ -109,32 +113,21 @@ class PeersLeavingMidStreamIT {
       try {
         sent = streamed.get(30, TimeUnit.SECONDS);
       } catch (TimeoutException | ExecutionException e) {
-        Path dump = server.threadDump();
-        throw new AssertionError(
-            "the sender's acknowledgements stopped ("
-                + e
-                + "); server threads in "
-                + dump
-                + ":\n"
-                + waitingWriters(dump));
+        throw stalled("the sender's acknowledgements stopped (" + e + ")", streamed);
       }
       List<String> delivered = new ArrayList<>();
       while (delivered.size() < sent.size()) {
         JsonObject frame = staying.poll(Duration.ofSeconds(10));
         if (frame == null) {
-          Path dump = server.threadDump();
-          throw new AssertionError(
+          throw stalled(
               "the peer that stayed got "
                   + delivered.size()
                   + " of "
                   + sent.size()
                   + " messages, then nothing for 10 s; its socket "
                   + (staying.isOpen() ? "open" : "closed: " + staying.closeReason())
-                  + (staying.error() == null ? "" : ", error " + staying.error())
-                  + "; server threads in "
-                  + dump
-                  + ":\n"
-                  + waitingWriters(dump));
+                  + (staying.error() == null ? "" : ", error " + staying.error()),
+              streamed);
         }
         if ("new_message".equals(frame.getString("event"))) {
           delivered.add(frame.getJsonObject("data").getString("tempId"));
@@ -195,6 +188,33 @@ class PeersLeavingMidStreamIT {
 
   private static String user(String name) {
     return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * The failure, with what the sender's stream had come to (a stream that died starves every peer,
+   * so it is the first thing to know) and the server's threads.
+   */
+  private static AssertionError stalled(String what, Future<List<String>> streamed)
+      throws Exception {
+    String stream;
+    if (!streamed.isDone()) {
+      stream = "still streaming";
+    } else {
+      try {
+        stream = "ended after " + streamed.get().size() + " sends";
+      } catch (ExecutionException e) {
+        stream = "failed: " + e.getCause();
+      }
+    }
+    Path dump = server.threadDump();
+    return new AssertionError(
+        what
+            + "; the sender's stream "
+            + stream
+            + "; server threads in "
+            + dump
+            + ":\n"
+            + waitingWriters(dump));
   }
 
   /** The dump's stacks that are inside the WebSocket layer's write gate, if any. */
