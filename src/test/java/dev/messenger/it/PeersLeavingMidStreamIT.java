@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +43,7 @@ class PeersLeavingMidStreamIT {
   private static final String BODY = "y".repeat(300);
 
   private static final int CREDIT = 1024;
-  private static final int LEAVERS = 400;
+  private static final int LEAVERS = Integer.getInteger("it.leavers", 400);
   private static final int LEAVING_AT_ONCE = 4;
   private static final int WINDOW = 16;
 
@@ -214,7 +215,29 @@ class PeersLeavingMidStreamIT {
             + "; server threads in "
             + dump
             + ":\n"
-            + waitingWriters(dump));
+            + waitingWriters(dump)
+            + "\nthis JVM's client threads:\n"
+            + clientThreads());
+  }
+
+  /**
+   * The test JVM's WebSocket client threads (Tyrus, Grizzly): a client that stopped reading would
+   * look, from the server, like a stall of its own.
+   */
+  private static String clientThreads() {
+    StringBuilder threads = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              String frames = Arrays.toString(stack);
+              if (frames.contains("tyrus") || frames.contains("grizzly")) {
+                threads.append(thread).append(' ').append(thread.getState()).append('\n');
+                for (StackTraceElement frame : stack) {
+                  threads.append("\tat ").append(frame).append('\n');
+                }
+              }
+            });
+    return threads.toString();
   }
 
   /** The dump's stacks that are inside the WebSocket layer's write gate, if any. */
