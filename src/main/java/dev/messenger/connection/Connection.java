@@ -31,11 +31,12 @@ import java.util.logging.Logger;
  * asynchronously past it.
  *
  * <p>The two writes the container only offers as blocking calls, the ping and the close, run on the
- * {@code blocking} executor and never on the caller's thread (the one exception is the inline
- * credit's probe, a ping written within the credit, which a reading peer's socket has room for):
- * the callers are the monitor's one timer (one peer that does not read would stall every heartbeat
- * of the node) and the fan-out (closing a slow consumer, which by definition does not read, would
- * stall a sender). Open Liberty writes both synchronously, even through the asynchronous remote.
+ * {@link BlockingWrites} executors and never on the caller's thread (the one exception is the
+ * inline credit's probe, a ping written within the credit, which a reading peer's socket has room
+ * for): the callers are the monitor's one timer (one peer that does not read would stall every
+ * heartbeat of the node) and the fan-out (closing a slow consumer, which by definition does not
+ * read, would stall a sender). Open Liberty writes both synchronously, even through the
+ * asynchronous remote.
  */
 public final class Connection {
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -51,7 +52,7 @@ public final class Connection {
   private final String userId;
   private final Session session;
   private final long maxQueuedBytes;
-  private final Executor blocking;
+  private final BlockingWrites blocking;
   private final Map<String, ChatSubscription> chats = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Object> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writing = new AtomicBoolean();
@@ -87,7 +88,28 @@ public final class Connection {
   private record Probe(long id, long bytes) {}
 
   /**
-   * @param blocking runs the blocking ping and close writes; a refused task runs on the caller
+   * Where the blocking writes run; a task an executor refuses runs on the caller.
+   *
+   * <p>Pings (and the credit's probes) and closes go to different executors. A probe or ping holds
+   * its connection's writer flag from the moment it is handed over until it is written, so every
+   * frame of that connection waits for it; a close, though, can take seconds: Open Liberty's close
+   * of a peer that vanished (its socket still open on our side, a write to it just failed) waits 3
+   * s for the read under way on the link. With one executor, peers vanishing together queued the
+   * probes of healthy connections behind their closes (up to 0.8 s in PeersLeavingMidStreamIT, and
+   * long enough in one CI run in five to starve a peer of its frames for 10 s).
+   *
+   * @param pings runs the pings and the probes that cannot be written on the caller's thread
+   * @param closes runs the close frames' writes
+   */
+  public record BlockingWrites(Executor pings, Executor closes) {
+    /** One executor for both (tests, and a caller with nothing to keep apart). */
+    public static BlockingWrites on(Executor executor) {
+      return new BlockingWrites(executor, executor);
+    }
+  }
+
+  /**
+   * @param blocking where the blocking ping and close writes run
    */
   public Connection(
       String userId,
@@ -95,7 +117,7 @@ public final class Connection {
       long maxQueuedBytes,
       long inlineCredit,
       long nowNanos,
-      Executor blocking) {
+      BlockingWrites blocking) {
     this.id = session.getId();
     this.inlineCredit = inlineCredit;
     this.userId = userId;
@@ -108,12 +130,12 @@ public final class Connection {
   /** For tests: every frame written asynchronously. */
   Connection(
       String userId, Session session, long maxQueuedBytes, long nowNanos, Executor blocking) {
-    this(userId, session, maxQueuedBytes, 0, nowNanos, blocking);
+    this(userId, session, maxQueuedBytes, 0, nowNanos, BlockingWrites.on(blocking));
   }
 
   /** For tests: the blocking writes run on the caller. */
   Connection(String userId, Session session, long maxQueuedBytes, long nowNanos) {
-    this(userId, session, maxQueuedBytes, 0, nowNanos, Runnable::run);
+    this(userId, session, maxQueuedBytes, 0, nowNanos, BlockingWrites.on(Runnable::run));
   }
 
   public String id() {
@@ -387,6 +409,7 @@ public final class Connection {
           // prove the peer has read those too. The socket may be full by now, so the probe leaves
           // this thread as the monitor's ping does, and holds the writer flag until it is written.
           offload(
+              blocking.pings(),
               () -> {
                 try {
                   sendProbe();
@@ -410,6 +433,7 @@ public final class Connection {
         // the blocking ping over and keeps the writer flag until it is written: later frames wait
         // behind it, in order, as they would behind a text write.
         offload(
+            blocking.pings(),
             () -> {
               sendPing();
               writing.set(false);
@@ -599,6 +623,7 @@ public final class Connection {
     queuedBytes.set(0);
     CloseReason closing = new CloseReason(code, reason);
     offload(
+        blocking.closes(),
         () -> {
           try {
             session.close(closing);
@@ -610,9 +635,9 @@ public final class Connection {
         });
   }
 
-  private void offload(Runnable write) {
+  private static void offload(Executor executor, Runnable write) {
     try {
-      blocking.execute(write);
+      executor.execute(write);
     } catch (RejectedExecutionException e) {
       // The application is stopping and its executor takes no more work: the socket still goes.
       write.run();

@@ -316,7 +316,8 @@ class ConnectionTest {
   // ---- inline writes within the credit
 
   private Connection inline(long credit) {
-    return new Connection("alice", socket.session, PLENTY, credit, 0, offloaded::add);
+    return new Connection(
+        "alice", socket.session, PLENTY, credit, 0, Connection.BlockingWrites.on(offloaded::add));
   }
 
   private static ByteBuffer probe(long id) {
@@ -446,6 +447,38 @@ class ConnectionTest {
     assertEquals(1, offloaded.size(), "only the close, no probe");
     offloaded.remove().run();
     assertEquals(List.of("12345678", "ping:1"), socket.writtenInline);
+  }
+
+  @Test
+  void probesAndPingsNeverQueueBehindCloses() {
+    Deque<Runnable> pings = new ArrayDeque<>();
+    Deque<Runnable> closes = new ArrayDeque<>();
+    Connection.BlockingWrites apart = new Connection.BlockingWrites(pings::add, closes::add);
+    Connection vanishing = new Connection("bob", new FakeSocket().session, PLENTY, 10, 0, apart);
+    FakeSocket idleSocket = new FakeSocket();
+    Connection idle = new Connection("carol", idleSocket.session, PLENTY, 10, 0, apart);
+    Connection probing = new Connection("alice", socket.session, PLENTY, 10, 0, apart);
+
+    vanishing.close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "write failed");
+    idle.ping(1);
+    probing.send("12345678"); // inline, then probe 1
+    probing.send("abcdefghijkl"); // past the credit: asynchronously
+    socket.completeAll();
+    probing.pong(probe(1));
+    probing.send("x");
+    socket.completeNext(); // a backlog written: probe 2 is handed over
+    probing.send("y"); // waits behind it
+
+    assertEquals(1, closes.size(), "the close, alone on its executor");
+    assertEquals(2, pings.size(), "the monitor's ping and the credit's probe");
+    pings.remove().run();
+    pings.remove().run();
+    assertEquals(1, idleSocket.pings.get());
+    assertEquals(List.of("12345678", "ping:1", "ping:2"), socket.writtenInline);
+    assertEquals(
+        List.of("12345678", "abcdefghijkl", "x", "y"),
+        socket.written,
+        "the frames behind the probe went on while the close has not run");
   }
 
   @Test
