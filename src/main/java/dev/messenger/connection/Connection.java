@@ -96,7 +96,8 @@ public final class Connection {
    * of a peer that vanished (its socket still open on our side, a write to it just failed) waits 3
    * s for the read under way on the link. With one executor, peers vanishing together queued the
    * probes of healthy connections behind their closes (up to 0.8 s in PeersLeavingMidStreamIT, and
-   * long enough in one CI run in five to starve a peer of its frames for 10 s).
+   * long enough in one CI run in five to starve a peer of its frames for 10 s). On the server, both
+   * are pools of threads of their own ({@link BlockingWriteThreads}).
    *
    * @param pings runs the pings and the probes that cannot be written on the caller's thread
    * @param closes runs the close frames' writes

@@ -11,8 +11,7 @@ import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.concurrent.ManagedExecutorDefinition;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -34,32 +33,22 @@ import java.util.logging.Logger;
  */
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
-@ManagedExecutorDefinition(name = ConnectionRegistry.PINGS, maxAsync = 16)
-// A close of a vanished peer waits 3 s on Open Liberty (Connection.BlockingWrites), almost all of
-// it parked: more of them at once, so that a burst of drops is cleaned up in seconds, not minutes.
-@ManagedExecutorDefinition(name = ConnectionRegistry.CLOSES, maxAsync = 64)
 // No transaction: nothing here touches a transactional resource, and a JTA begin/commit on every
 // call was container overhead on every frame (fan-out profile).
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ConnectionRegistry {
-  static final String PINGS = "java:app/concurrent/messengerPings";
-  static final String CLOSES = "java:app/concurrent/messengerCloses";
 
   @Inject MessengerConfig config;
   @Inject GatewayMetrics metrics;
 
   /**
-   * Where connections write their pings and close frames (blocking calls in the containers): two
-   * executors of the WAR's own ({@link Connection.BlockingWrites} says why two), with several
-   * threads on every server: Payara's default one runs its tasks on a single thread (no core
-   * threads, unbounded queue), where one peer that does not read would hold every other close.
+   * Makes the threads connections write their pings and close frames on (blocking calls in the
+   * containers): pools of the WAR's own ({@link BlockingWriteThreads} says why not a managed
+   * executor; Payara's default one, besides, runs its tasks on a single thread).
    */
-  @Resource(lookup = PINGS)
-  ManagedExecutorService pings;
+  @Resource ManagedThreadFactory threads;
 
-  @Resource(lookup = CLOSES)
-  ManagedExecutorService closes;
-
+  private BlockingWriteThreads blockingWriteThreads;
   private Connection.BlockingWrites blockingWrites;
 
   private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
@@ -88,7 +77,8 @@ public class ConnectionRegistry {
 
   @PostConstruct
   void init() {
-    blockingWrites = new Connection.BlockingWrites(pings, closes);
+    blockingWriteThreads = new BlockingWriteThreads(threads);
+    blockingWrites = blockingWriteThreads.writes();
     limits =
         new ConnectionLimits(
             config.maxConnectionsPerUser(),
@@ -138,6 +128,8 @@ public class ConnectionRegistry {
     // The close frames are written on the executor; the application must not stop under them.
     awaitAll(
         all, Connection::closeWritten, CLOSE_WAIT, System::nanoTime, ConnectionRegistry::pause);
+    // A close asked for after this (the container ending a socket) is written by its caller.
+    blockingWriteThreads.close();
   }
 
   /**

@@ -1,0 +1,77 @@
+package dev.messenger.connection;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads the blocking ping and close writes run on ({@link Connection.BlockingWrites}): two
+ * pools of the WAR's own, their threads made by the container's thread factory, not tasks on the
+ * container's shared executor.
+ *
+ * <p>Why not a managed executor: on Open Liberty every managed executor runs its tasks on the
+ * server's one default executor, which also reads the sockets' frames, and that executor grows a
+ * thread at a time. A close of a peer that vanished waits 3 s in Liberty, so twenty peers dropping
+ * together parked every thread it had (ten, on this 2-core machine): for those seconds no frame was
+ * read on the node, pongs included, and healthy connections were closed as idle. Threads parked
+ * here park only here.
+ *
+ * <p>A pool's threads retire after 30 s without work, so an idle node holds none.
+ */
+final class BlockingWriteThreads implements AutoCloseable {
+  /** Pings and probes: quick unless a peer stopped reading. */
+  static final int PING_THREADS = 16;
+
+  /** Closes: 3 s each for a vanished peer on Open Liberty, nearly all of it parked. */
+  static final int CLOSE_THREADS = 64;
+
+  private final ThreadPoolExecutor pings;
+  private final ThreadPoolExecutor closes;
+
+  BlockingWriteThreads(ThreadFactory factory) {
+    this(factory, PING_THREADS, CLOSE_THREADS);
+  }
+
+  BlockingWriteThreads(ThreadFactory factory, int pingThreads, int closeThreads) {
+    pings = pool(factory, "messenger ping ", pingThreads);
+    closes = pool(factory, "messenger close ", closeThreads);
+  }
+
+  Connection.BlockingWrites writes() {
+    return new Connection.BlockingWrites(pings, closes);
+  }
+
+  private static ThreadPoolExecutor pool(ThreadFactory factory, String name, int threads) {
+    AtomicInteger made = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = factory.newThread(task);
+              if (thread == null) {
+                // The container's factory makes no more threads once the application stops; the
+                // connection then writes on the caller's thread (Connection.offload).
+                throw new RejectedExecutionException("no thread for " + name.trim());
+              }
+              thread.setName(name + made.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /** Takes no more work; what is queued still runs. */
+  @Override
+  public void close() {
+    pings.shutdown();
+    closes.shutdown();
+  }
+}

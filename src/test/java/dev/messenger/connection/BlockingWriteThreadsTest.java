@@ -1,0 +1,87 @@
+package dev.messenger.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BlockingWriteThreadsTest {
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  private Runnable parked(AtomicInteger running, AtomicInteger most) {
+    return () -> {
+      most.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.decrementAndGet();
+    };
+  }
+
+  @Test
+  void aPingRunsWhileEveryCloseThreadIsParked() throws Exception {
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 2, 3)) {
+      Connection.BlockingWrites writes = threads.writes();
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
+      for (int i = 0; i < 10; i++) {
+        writes.closes().execute(parked(running, most));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (running.get() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertEquals(3, running.get(), "every close thread parked");
+
+      CountDownLatch pinged = new CountDownLatch(1);
+      writes.pings().execute(pinged::countDown);
+
+      assertTrue(pinged.await(30, TimeUnit.SECONDS), "the ping waited for the closes");
+      assertEquals(3, most.get(), "closes run at most three at a time; the rest wait in line");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void theThreadsAreNamedForTheDumps() throws Exception {
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new)) {
+      String[] name = new String[1];
+      CountDownLatch ran = new CountDownLatch(1);
+      threads
+          .writes()
+          .closes()
+          .execute(
+              () -> {
+                name[0] = Thread.currentThread().getName();
+                ran.countDown();
+              });
+      assertTrue(ran.await(30, TimeUnit.SECONDS));
+      assertEquals("messenger close 1", name[0]);
+    }
+  }
+
+  @Test
+  void aFactoryThatMakesNoThreadRefusesTheTaskSoTheCallerWritesIt() {
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(task -> null)) {
+      assertThrows(
+          RejectedExecutionException.class, () -> threads.writes().pings().execute(() -> {}));
+    }
+  }
+
+  @Test
+  void closedItTakesNoMoreWork() {
+    BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new);
+    threads.close();
+
+    assertThrows(
+        RejectedExecutionException.class, () -> threads.writes().closes().execute(() -> {}));
+  }
+}
