@@ -2,6 +2,7 @@ package dev.messenger.connection;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,16 +15,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Why not a managed executor: on Open Liberty every managed executor runs its tasks on the
  * server's one default executor, which also reads the sockets' frames, and that executor grows a
- * thread at a time. A close of a peer that vanished waits 3 s in Liberty, so twenty peers dropping
- * together parked every thread it had (ten, on this 2-core machine): for those seconds no frame was
- * read on the node, pongs included, and healthy connections were closed as idle. Threads parked
- * here park only here.
+ * thread at a time. A close of a peer that vanished or stopped reading waits 3 s in Liberty, so
+ * twenty slow consumers closed together parked every thread it had (ten, on this 2-core machine):
+ * for those seconds no frame was read on the node, pongs included, and healthy connections were
+ * closed as idle. Threads parked here park only here.
  *
- * <p>A pool's threads retire after 30 s without work, so an idle node holds none.
+ * <p>Threads retire after 30 s without work, so an idle node holds none. Past {@link #PING_THREADS}
+ * pings at once, a ping is refused and written by its caller.
  */
 final class BlockingWriteThreads implements AutoCloseable {
-  /** Pings and probes: quick unless a peer stopped reading. */
-  static final int PING_THREADS = 16;
+  /**
+   * Pings and probes, at most at once: a thread is made when none is free, so that a ping parked on
+   * a peer that stopped reading (its socket full, the ping can wait until the idle check closes the
+   * connection) never makes another connection's ping wait, which would hold that connection's
+   * frames too. Quick otherwise, so a handful of threads serve a busy node.
+   */
+  static final int PING_THREADS = 1024;
 
   /** Closes: 3 s each for a vanished peer on Open Liberty, nearly all of it parked. */
   static final int CLOSE_THREADS = 64;
@@ -36,36 +43,42 @@ final class BlockingWriteThreads implements AutoCloseable {
   }
 
   BlockingWriteThreads(ThreadFactory factory, int pingThreads, int closeThreads) {
-    pings = pool(factory, "messenger ping ", pingThreads);
-    closes = pool(factory, "messenger close ", closeThreads);
+    pings =
+        new ThreadPoolExecutor(
+            0,
+            pingThreads,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            named(factory, "messenger ping "));
+    closes =
+        new ThreadPoolExecutor(
+            closeThreads,
+            closeThreads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            named(factory, "messenger close "));
+    closes.allowCoreThreadTimeOut(true);
   }
 
   Connection.BlockingWrites writes() {
     return new Connection.BlockingWrites(pings, closes);
   }
 
-  private static ThreadPoolExecutor pool(ThreadFactory factory, String name, int threads) {
+  private static ThreadFactory named(ThreadFactory factory, String name) {
     AtomicInteger made = new AtomicInteger();
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            task -> {
-              Thread thread = factory.newThread(task);
-              if (thread == null) {
-                // The container's factory makes no more threads once the application stops; the
-                // connection then writes on the caller's thread (Connection.offload).
-                throw new RejectedExecutionException("no thread for " + name.trim());
-              }
-              thread.setName(name + made.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    return task -> {
+      Thread thread = factory.newThread(task);
+      if (thread == null) {
+        // The container's factory makes no more threads once the application stops; the
+        // connection then writes on the caller's thread (Connection.offload).
+        throw new RejectedExecutionException("no thread for " + name.trim());
+      }
+      thread.setName(name + made.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** Takes no more work; what is queued still runs. */

@@ -51,6 +51,41 @@ class BlockingWriteThreadsTest {
   }
 
   @Test
+  void aPingParkedOnAPeerThatStoppedReadingNeverHoldsUpAnother() throws Exception {
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 8, 1)) {
+      Connection.BlockingWrites writes = threads.writes();
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
+      for (int i = 0; i < 5; i++) {
+        writes.pings().execute(parked(running, most));
+      }
+
+      CountDownLatch pinged = new CountDownLatch(1);
+      writes.pings().execute(pinged::countDown);
+
+      assertTrue(pinged.await(30, TimeUnit.SECONDS), "the ping waited for the parked ones");
+      assertEquals(5, running.get(), "each parked ping on a thread of its own");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void pastItsThreadsAPingIsRefusedSoTheCallerWritesIt() {
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 2, 1)) {
+      Connection.BlockingWrites writes = threads.writes();
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
+      writes.pings().execute(parked(running, most));
+      writes.pings().execute(parked(running, most));
+
+      assertThrows(RejectedExecutionException.class, () -> writes.pings().execute(() -> {}));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void theThreadsAreNamedForTheDumps() throws Exception {
     try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new)) {
       String[] name = new String[1];
