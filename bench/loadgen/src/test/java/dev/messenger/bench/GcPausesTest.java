@@ -38,6 +38,36 @@ class GcPausesTest {
   }
 
   @Test
+  void markCyclesAndTheirPausesAfterTheLastFullCollectionAreCountedApart() {
+    GcPauses pauses =
+        GcPauses.fromLog(
+            List.of(
+                "[24.158s][info][gc] GC(14) Concurrent Mark Cycle",
+                "[24.528s][info][gc] GC(14) Pause Remark 70M->70M(512M) 42.010ms",
+                "[24.664s][info][gc] GC(14) Concurrent Mark Cycle 506.567ms",
+                "[27.206s][info][gc] GC(15) Pause Full (Diagnostic Command) 164M->53M(512M)"
+                    + " 185.914ms",
+                "[86.103s][info][gc] GC(34) Pause Young (Concurrent Start) (G1 Humongous"
+                    + " Allocation) 404M->204M(720M) 25.984ms",
+                "[86.103s][info][gc] GC(35) Concurrent Mark Cycle",
+                "[86.872s][info][gc] GC(35) Pause Remark 277M->277M(694M) 32.336ms",
+                "[87.183s][info][gc] GC(35) Pause Cleanup 314M->314M(694M) 0.125ms",
+                "[87.199s][info][gc] GC(35) Concurrent Mark Cycle 1096.413ms",
+                "[90.683s][info][gc] GC(36) Pause Young (Prepare Mixed) (G1 Evacuation Pause)"
+                    + " 622M->210M(694M) 31.756ms",
+                "[95.174s][info][gc] GC(37) Pause Young (Mixed) (G1 Evacuation Pause)"
+                    + " 616M->210M(694M) 30.508ms",
+                "[99.620s][info][gc] GC(39) Concurrent Mark Cycle"));
+    assertEquals(List.of(25.984, 30.508, 31.756), pauses.millis());
+    assertEquals(List.of(0.125, 32.336), pauses.otherMillis());
+    assertEquals(1, pauses.markCycles());
+    assertEquals(
+        "young GC pauses during the run: 3, total 88 ms, p50 30.5 ms, max 31.8 ms;"
+            + " concurrent mark cycles 1, remark and cleanup pauses 2, total 32 ms",
+        pauses.summary());
+  }
+
+  @Test
   void parallelGcLinesAndAnEvenCount() {
     GcPauses pauses =
         GcPauses.fromLog(
