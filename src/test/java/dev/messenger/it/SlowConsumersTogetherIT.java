@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,9 +89,9 @@ class SlowConsumersTogetherIT {
           stalled.add(peer);
           assertEquals(101, peer.status());
         }
-        // Each asks for the history again and again and reads none of it: its 256 KiB queue
-        // overflows on the second request.
-        for (int round = 0; round < 10; round++) {
+        // Each asks for the history again and again and reads none of it, until its 256 KiB queue
+        // overflows: that needs more than the kernel takes into the socket first.
+        for (int round = 0; round < replaysToOverflow(); round++) {
           for (RawHandshake peer : stalled) {
             offer(peer, replayFromStart(chat));
           }
@@ -138,6 +140,25 @@ class SlowConsumersTogetherIT {
     } catch (IOException closedAlready) {
       return;
     }
+  }
+
+  /**
+   * How many replays of the history (40 messages of 3.9 KB) a peer that reads nothing must ask for
+   * before its queue overflows whatever the kernel absorbs: the server's socket send buffer grows
+   * up to tcp_wmem's maximum (4 MiB by default on Linux) before the server's own queue (256 KiB
+   * here) holds a byte. With 10 replays (1.6 MB) a run once had every byte taken by the kernel, and
+   * the peer was closed as idle (1001) instead.
+   */
+  private static int replaysToOverflow() {
+    long kernel = 4L << 20;
+    try {
+      String[] wmem = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+      kernel = Math.max(kernel, Long.parseLong(wmem[wmem.length - 1]));
+    } catch (IOException | RuntimeException notLinux) {
+      // keep 4 MiB
+    }
+    long history = 40L * BIG.length();
+    return (int) ((kernel + 262_144) / history) + 2;
   }
 
   private static String replayFromStart(String chat) {
