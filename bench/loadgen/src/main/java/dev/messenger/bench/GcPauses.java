@@ -27,10 +27,6 @@ record GcPauses(List<Double> millis, List<Double> otherMillis, int markCycles) {
   private static final Pattern MARK_CYCLE_END =
       Pattern.compile("Concurrent Mark Cycle [0-9]+(?:\\.[0-9]+)?ms$");
 
-  GcPauses(List<Double> millis) {
-    this(millis, List.of(), 0);
-  }
-
   static GcPauses fromLog(List<String> lines) {
     List<Double> pauses = new ArrayList<>();
     List<Double> others = new ArrayList<>();
