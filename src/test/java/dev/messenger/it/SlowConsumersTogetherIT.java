@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class SlowConsumersTogetherIT {
   private static final int STALLED = 20;
   private static final String BIG = "x".repeat(3_900);
+  private static final int HISTORY = 40;
+  private static final int QUEUE_BYTES = 262_144;
 
   private static OwnServer server;
   private static Api api;
@@ -43,7 +45,7 @@ class SlowConsumersTogetherIT {
             Integer.getInteger("messenger.it.own-server.http.port", 9280) + 3,
             Map.of(
                 "MESSENGER_OUTBOUND_MAX_QUEUED_BYTES",
-                "262144",
+                String.valueOf(QUEUE_BYTES),
                 // 40 messages in a few seconds from one user: the limit is not under test.
                 "MESSENGER_RATELIMIT_MESSAGES_PER_MINUTE",
                 "1000000"));
@@ -76,7 +78,7 @@ class SlowConsumersTogetherIT {
       listening.send("join_chat", Json.createObjectBuilder().add("chatId", chat));
       listening.await("joined_chat");
       // A history worth 156 KB to replay.
-      for (int i = 0; i < 40; i++) {
+      for (int i = 0; i < HISTORY; i++) {
         writing.send("send_message", text(chat, BIG + i, "big-" + i));
         writing.expect("message_sent");
         assertEquals("big-" + i, listening.expect("new_message").getString("tempId"));
@@ -91,7 +93,8 @@ class SlowConsumersTogetherIT {
         }
         // Each asks for the history again and again and reads none of it, until its 256 KiB queue
         // overflows: that needs more than the kernel takes into the socket first.
-        for (int round = 0; round < replaysToOverflow(); round++) {
+        int replays = replaysToOverflow();
+        for (int round = 0; round < replays; round++) {
           for (RawHandshake peer : stalled) {
             offer(peer, replayFromStart(chat));
           }
@@ -157,8 +160,8 @@ class SlowConsumersTogetherIT {
     } catch (IOException | RuntimeException notLinux) {
       // keep 4 MiB
     }
-    long history = 40L * BIG.length();
-    return (int) ((kernel + 262_144) / history) + 2;
+    long history = (long) HISTORY * BIG.length();
+    return (int) ((kernel + QUEUE_BYTES) / history) + 2;
   }
 
   private static String replayFromStart(String chat) {
