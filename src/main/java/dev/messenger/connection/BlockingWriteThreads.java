@@ -1,5 +1,6 @@
 package dev.messenger.connection;
 
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -35,31 +36,40 @@ final class BlockingWriteThreads implements AutoCloseable {
   /** Closes: 3 s each for a vanished peer on Open Liberty, nearly all of it parked. */
   static final int CLOSE_THREADS = 64;
 
+  /** How long a thread with no work stays. */
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+
   private final ThreadPoolExecutor pings;
   private final ThreadPoolExecutor closes;
 
   BlockingWriteThreads(ThreadFactory factory) {
-    this(factory, PING_THREADS, CLOSE_THREADS);
+    this(factory, PING_THREADS, CLOSE_THREADS, KEEP_ALIVE);
   }
 
-  BlockingWriteThreads(ThreadFactory factory, int pingThreads, int closeThreads) {
+  BlockingWriteThreads(
+      ThreadFactory factory, int pingThreads, int closeThreads, Duration keepAlive) {
     pings =
         new ThreadPoolExecutor(
             0,
             pingThreads,
-            30,
-            TimeUnit.SECONDS,
+            keepAlive.toNanos(),
+            TimeUnit.NANOSECONDS,
             new SynchronousQueue<>(),
             named(factory, "messenger ping "));
     closes =
         new ThreadPoolExecutor(
             closeThreads,
             closeThreads,
-            30,
-            TimeUnit.SECONDS,
+            keepAlive.toNanos(),
+            TimeUnit.NANOSECONDS,
             new LinkedBlockingQueue<>(),
             named(factory, "messenger close "));
     closes.allowCoreThreadTimeOut(true);
+  }
+
+  /** Threads alive now, pings' and closes' together. */
+  int threads() {
+    return pings.getPoolSize() + closes.getPoolSize();
   }
 
   Connection.BlockingWrites writes() {

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BlockingWriteThreadsTest {
+  private static final Duration LONG = Duration.ofMinutes(5);
   private final CountDownLatch release = new CountDownLatch(1);
 
   private Runnable parked(AtomicInteger running, AtomicInteger most) {
@@ -27,7 +30,7 @@ class BlockingWriteThreadsTest {
 
   @Test
   void aPingRunsWhileEveryCloseThreadIsParked() throws Exception {
-    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 2, 3)) {
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 2, 3, LONG)) {
       Connection.BlockingWrites writes = threads.writes();
       AtomicInteger running = new AtomicInteger();
       AtomicInteger most = new AtomicInteger();
@@ -52,7 +55,13 @@ class BlockingWriteThreadsTest {
 
   @Test
   void aPingParkedOnAPeerThatStoppedReadingNeverHoldsUpAnother() throws Exception {
-    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 8, 1)) {
+    AtomicInteger made = new AtomicInteger();
+    ThreadFactory counting =
+        task -> {
+          made.incrementAndGet();
+          return new Thread(task);
+        };
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(counting, 64, 1, LONG)) {
       Connection.BlockingWrites writes = threads.writes();
       AtomicInteger running = new AtomicInteger();
       AtomicInteger most = new AtomicInteger();
@@ -65,14 +74,40 @@ class BlockingWriteThreadsTest {
 
       assertTrue(pinged.await(30, TimeUnit.SECONDS), "the ping waited for the parked ones");
       assertEquals(5, running.get(), "each parked ping on a thread of its own");
+      assertEquals(6, made.get(), "a thread made for each ping that found none free, no more");
     } finally {
       release.countDown();
     }
   }
 
   @Test
+  void anIdleNodeKeepsNoThread() throws Exception {
+    AtomicInteger made = new AtomicInteger();
+    ThreadFactory counting =
+        task -> {
+          made.incrementAndGet();
+          return new Thread(task);
+        };
+    try (BlockingWriteThreads threads =
+        new BlockingWriteThreads(counting, 64, 3, Duration.ofMillis(50))) {
+      assertEquals(0, threads.threads(), "none made before any work");
+      CountDownLatch done = new CountDownLatch(2);
+      threads.writes().pings().execute(done::countDown);
+      threads.writes().closes().execute(done::countDown);
+      assertTrue(done.await(30, TimeUnit.SECONDS));
+      assertEquals(2, made.get(), "one thread for each");
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (threads.threads() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, threads.threads(), "both threads retired once idle");
+    }
+  }
+
+  @Test
   void pastItsThreadsAPingIsRefusedSoTheCallerWritesIt() {
-    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 2, 1)) {
+    try (BlockingWriteThreads threads = new BlockingWriteThreads(Thread::new, 2, 1, LONG)) {
       Connection.BlockingWrites writes = threads.writes();
       AtomicInteger running = new AtomicInteger();
       AtomicInteger most = new AtomicInteger();
