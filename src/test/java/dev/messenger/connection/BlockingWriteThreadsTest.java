@@ -16,6 +16,14 @@ class BlockingWriteThreadsTest {
   private static final Duration LONG = Duration.ofMinutes(5);
   private final CountDownLatch release = new CountDownLatch(1);
 
+  /** Makes plain threads and counts them. */
+  private static ThreadFactory counting(AtomicInteger made) {
+    return task -> {
+      made.incrementAndGet();
+      return new Thread(task);
+    };
+  }
+
   private Runnable parked(AtomicInteger running, AtomicInteger most) {
     return () -> {
       most.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -56,11 +64,7 @@ class BlockingWriteThreadsTest {
   @Test
   void aPingParkedOnAPeerThatStoppedReadingNeverHoldsUpAnother() throws Exception {
     AtomicInteger made = new AtomicInteger();
-    ThreadFactory counting =
-        task -> {
-          made.incrementAndGet();
-          return new Thread(task);
-        };
+    ThreadFactory counting = counting(made);
     try (BlockingWriteThreads threads = new BlockingWriteThreads(counting, 64, 1, LONG)) {
       Connection.BlockingWrites writes = threads.writes();
       AtomicInteger running = new AtomicInteger();
@@ -88,11 +92,7 @@ class BlockingWriteThreadsTest {
   @Test
   void anIdleNodeKeepsNoThread() throws Exception {
     AtomicInteger made = new AtomicInteger();
-    ThreadFactory counting =
-        task -> {
-          made.incrementAndGet();
-          return new Thread(task);
-        };
+    ThreadFactory counting = counting(made);
     try (BlockingWriteThreads threads =
         new BlockingWriteThreads(counting, 64, 3, Duration.ofMillis(50))) {
       assertEquals(0, threads.threads(), "none made before any work");
