@@ -63,6 +63,9 @@ public final class Connection {
   private final AtomicInteger handling = new AtomicInteger();
   private volatile boolean draining;
   private volatile long lastSeenNanos;
+  // A ping or probe is written and its pong has not come back: the peer will write, so the drain
+  // must not close the socket yet (isQuiet(long, long)).
+  private volatile boolean pongAwaited;
   // Written by the one completion under way at a time (the writer flag orders them).
   private volatile long writesCompleted;
   // The monitor's ticks never overlap (TickGate), so this needs no atomic.
@@ -239,11 +242,15 @@ public final class Connection {
    * connection as soon as its close frame is written, without waiting for the peer's; a frame that
    * arrives after that is answered with a TCP reset, which can discard the close frame before the
    * peer has read it (the peer sees 1006, not our code). A client that pipelines sends stops within
-   * a round trip once no acknowledgement comes, which is what a draining node does.
+   * a round trip once no acknowledgement comes, which is what a draining node does. A pong the peer
+   * owes (a ping or probe written, not yet answered) is such a frame too: the connection is not
+   * quiet until it comes; a peer that never answers is closed when the drain's grace ends.
    */
   public boolean isQuiet(long nowNanos, long peerSilenceNanos) {
     return isQuiet()
-        && (closed.get() || !session.isOpen() || nowNanos - lastSeenNanos >= peerSilenceNanos);
+        && (closed.get()
+            || !session.isOpen()
+            || (!pongAwaited && nowNanos - lastSeenNanos >= peerSilenceNanos));
   }
 
   // ---- chat subscriptions
@@ -361,7 +368,9 @@ public final class Connection {
    * closed by the idle check.
    */
   public void ping(long nowNanos) {
-    if (closed.get()) {
+    if (closed.get() || draining) {
+      // A draining connection is closed within seconds, and the pong to a ping written now could
+      // cross the close frame and reset the socket before the peer reads it.
       return;
     }
     long completed = writesCompleted;
@@ -520,6 +529,7 @@ public final class Connection {
   private void sendProbe() throws IOException {
     Probe p = new Probe(++probesSent, unconfirmed.get());
     probe.set(p);
+    pongAwaited = true; // before the write: the pong may come back before it returns
     // Through the asynchronous remote, which Open Liberty also writes on the calling thread: its
     // blocking ping waits, with no timeout, for the link to become writable, and a link whose peer
     // is closing it never does (bench/README: the stall of one CI run), while this one refuses such
@@ -532,6 +542,7 @@ public final class Connection {
    * that ping covered no longer count against the inline credit.
    */
   public void pong(ByteBuffer payload) {
+    pongAwaited = false;
     Probe p = probe.get();
     if (p == null
         || payload.remaining() != Long.BYTES
@@ -544,6 +555,7 @@ public final class Connection {
   }
 
   private void sendPing() {
+    pongAwaited = true; // before the write: the pong may come back before it returns
     try {
       session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
     } catch (IOException | RuntimeException e) {

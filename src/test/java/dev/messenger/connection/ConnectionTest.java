@@ -1007,6 +1007,31 @@ class ConnectionTest {
   }
 
   @Test
+  void aPingNotYetAnsweredKeepsTheConnectionFromCountingAsQuiet() {
+    Connection connection = connection(PLENTY);
+    long silence = 200;
+    assertTrue(connection.isQuiet(1_000, silence), "nothing written, the peer silent");
+
+    connection.ping(1_000);
+    assertEquals(1, socket.pings.get());
+    assertFalse(connection.isQuiet(5_000, silence), "its pong would cross the close frame");
+
+    connection.touch(5_001);
+    connection.pong(ByteBuffer.allocate(0));
+    assertFalse(connection.isQuiet(5_100, silence), "the pong came: the peer silent only 99");
+    assertTrue(connection.isQuiet(5_201, silence));
+  }
+
+  @Test
+  void aDrainingConnectionIsNotPinged() {
+    Connection connection = connection(PLENTY);
+    connection.stopAccepting();
+    connection.ping(1_000);
+    assertEquals(0, socket.pings.get());
+    assertTrue(connection.isQuiet(1_000, 200));
+  }
+
+  @Test
   void aClosedConnectionIsQuietWhateverItHadQueued() {
     Connection connection = connection(PLENTY);
     connection.send("one");
