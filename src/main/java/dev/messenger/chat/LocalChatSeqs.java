@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -38,6 +39,11 @@ import javax.sql.DataSource;
  * seeded before it would hand those seqs out again. Until then locks are refused and readers get
  * the database's value. Chats are never deleted, so a head is never dropped (about 100 bytes a chat
  * that has been used since start).
+ *
+ * <p>Beside each head, under the same lock, the chat's resend window ({@link RecentTempKeys}, when
+ * the send path keeps one): its messages of the last minutes by tempId key, loaded from the chat's
+ * last messages on the first send since start and expired by the writer and by {@link
+ * #expireRecent}.
  */
 @ApplicationScoped
 public class LocalChatSeqs {
@@ -65,6 +71,7 @@ public class LocalChatSeqs {
 
   private final ConcurrentHashMap<String, Head> heads = new ConcurrentHashMap<>();
   private volatile boolean open;
+  private volatile long recentMessages;
 
   /** Null until known: decided on the first call, from the data source's URL. */
   private volatile Boolean enabled;
@@ -159,6 +166,43 @@ public class LocalChatSeqs {
     return heads.computeIfAbsent(chatId, id -> new Head(seeded));
   }
 
+  /**
+   * Forgets the messages stored before {@code cutoffMillis} from every chat's resend window,
+   * skipping a chat a transaction holds (its writer expires it as it adds); a chat left with none
+   * gives its memory back. Returns how many messages the windows still hold.
+   */
+  public long expireRecent(long cutoffMillis) {
+    long left = 0;
+    boolean all = true;
+    for (Head head : heads.values()) {
+      if (!head.lock.tryAcquire()) {
+        all = false;
+        continue;
+      }
+      try {
+        RecentTempKeys recent = head.recent;
+        if (recent != null) {
+          recent.expire(cutoffMillis);
+          if (recent.size() == 0) {
+            head.recent = null;
+          }
+          left += recent.size();
+        }
+      } finally {
+        head.lock.release();
+      }
+    }
+    if (all) {
+      recentMessages = left;
+    }
+    return left;
+  }
+
+  /** What the resend windows held at the last {@link #expireRecent} that saw every chat. */
+  public long recentMessages() {
+    return recentMessages;
+  }
+
   /** The chats one transaction holds, each locked once however many seqs it takes. */
   public Held held(Seed seed) {
     return new Held(seed);
@@ -238,6 +282,21 @@ public class LocalChatSeqs {
       return last();
     }
 
+    /**
+     * The chat's messages of the resend window, for the holder of this lease only: loaded by {@code
+     * load} (from the chat's last messages) on the first call since start, kept from then on.
+     */
+    public RecentTempKeys recent(Supplier<RecentTempKeys> load) {
+      if (!head.recentLoaded) {
+        head.recent = load.get();
+        head.recentLoaded = true;
+      }
+      if (head.recent == null) {
+        head.recent = new RecentTempKeys();
+      }
+      return head.recent;
+    }
+
     /** Gives back the last {@code count} seqs taken, unused. */
     public void giveBack(int count) {
       if (count > taken) {
@@ -288,6 +347,14 @@ public class LocalChatSeqs {
 
     /** Written only by the holder of {@link #lock}. */
     volatile long committed;
+
+    /**
+     * Read and written only by the holder of {@link #lock}; null when empty, or not loaded yet
+     * ({@link #recentLoaded}).
+     */
+    RecentTempKeys recent;
+
+    boolean recentLoaded;
 
     Head(long committed) {
       this.committed = committed;

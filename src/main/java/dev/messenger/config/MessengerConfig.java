@@ -132,6 +132,10 @@ public class MessengerConfig {
   long sendJournalCheckpointMs;
 
   @Inject
+  @ConfigProperty(name = "messenger.send.resend-window-ms")
+  long sendResendWindowMs;
+
+  @Inject
   @ConfigProperty(name = "messenger.websocket.compression")
   boolean compression;
 
@@ -310,6 +314,14 @@ public class MessengerConfig {
   /** How often the H2 store is written out and the send journal before it deleted. */
   public Duration sendJournalCheckpoint() {
     return Duration.ofMillis(sendJournalCheckpointMs);
+  }
+
+  /**
+   * On embedded H2: how long a resent tempId is recognised (each chat's recent tempIds in memory,
+   * no index over every message); zero: always, by the database's unique index.
+   */
+  public Duration sendResendWindow() {
+    return Duration.ofMillis(Math.max(0, sendResendWindowMs));
   }
 
   public boolean compression() {

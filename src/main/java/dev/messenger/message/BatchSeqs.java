@@ -1,7 +1,10 @@
 package dev.messenger.message;
 
 import dev.messenger.chat.LocalChatSeqs;
+import dev.messenger.chat.RecentTempKeys;
 import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Where one batch of sends takes its chats' seqs: from the chats' rows, which every node shares
@@ -15,6 +18,12 @@ interface BatchSeqs {
 
   /** Records the chat's new last seq, after {@link #lock}. */
   void setLast(String chatId, long last);
+
+  /**
+   * The chat's resend window, after {@link #lock}: its messages of the last few minutes by tempId
+   * key, expired up to now. Null where the database's unique index on the keys finds resends.
+   */
+  RecentTempKeys recent(String chatId);
 
   /** {@link #lock} and advancing by {@code count} in one step: the new last seq, or null. */
   Long advance(String chatId, int count);
@@ -39,6 +48,11 @@ interface BatchSeqs {
       }
 
       @Override
+      public RecentTempKeys recent(String chatId) {
+        return null;
+      }
+
+      @Override
       public Long advance(String chatId, int count) {
         return rows.advanceChat(chatId, count);
       }
@@ -50,8 +64,17 @@ interface BatchSeqs {
     };
   }
 
-  /** The heads in memory, seeded on first use through the batch's connection. */
-  static BatchSeqs inMemory(LocalChatSeqs heads, Connection connection) {
+  /**
+   * The heads in memory, seeded on first use through the batch's connection; with each chat's
+   * messages of the last {@code resendWindow} beside its head (none when zero), loaded through
+   * {@code rows} on the chat's first send since start.
+   */
+  static BatchSeqs inMemory(
+      LocalChatSeqs heads,
+      Connection connection,
+      SendRows rows,
+      Duration resendWindow,
+      Clock clock) {
     LocalChatSeqs.Held held = heads.held(chatId -> LocalChatSeqs.seedFrom(connection, chatId));
     return new BatchSeqs() {
       @Override
@@ -64,6 +87,19 @@ interface BatchSeqs {
       public void setLast(String chatId, long last) {
         LocalChatSeqs.Lease lease = held.lock(chatId);
         lease.take(Math.toIntExact(last - lease.last()));
+      }
+
+      @Override
+      public RecentTempKeys recent(String chatId) {
+        if (resendWindow.isZero()) {
+          return null;
+        }
+        LocalChatSeqs.Lease lease = held.lock(chatId);
+        long since = clock.millis() - resendWindow.toMillis();
+        RecentTempKeys recent =
+            lease.recent(() -> rows.recentTempKeys(chatId, lease.last(), since));
+        recent.expire(since);
+        return recent;
       }
 
       @Override

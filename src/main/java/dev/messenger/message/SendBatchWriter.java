@@ -1,6 +1,7 @@
 package dev.messenger.message;
 
 import dev.messenger.attachment.AttachmentRecord;
+import dev.messenger.chat.RecentTempKeys;
 import dev.messenger.protocol.Attachment;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.protocol.EventEncoder;
@@ -28,10 +29,10 @@ import java.util.TreeMap;
  * <p>Per chat of the batch, in chat id order (so two writers never wait on each other's chats in
  * opposite orders): a membership lookup per unproven sender; then, when tempIds are looked up, the
  * chat's seq locked ({@link BatchSeqs}: its row, or its head in memory), a lookup per tempId for an
- * earlier message (on the unique index of {@link TempKeys tempId keys}) and one update of the
- * chat's seq; when the index is left to refuse them, the chat's seq locked and advanced in one step
- * once the batch knows how many messages it stores. The messages take consecutive seqs and are sent
- * in JDBC batches at the end.
+ * earlier message (in the chat's resend window in memory when the node keeps one, else on the
+ * unique index of {@link TempKeys tempId keys}) and one update of the chat's seq; when the index is
+ * left to refuse them, the chat's seq locked and advanced in one step once the batch knows how many
+ * messages it stores. The messages take consecutive seqs and are sent in JDBC batches at the end.
  */
 final class SendBatchWriter {
   private final SendRows rows;
@@ -91,14 +92,15 @@ final class SendBatchWriter {
         refuseChat(accepted, outcomes);
         return;
       }
-      List<Planned> planned = plan(chatId, accepted, sends, outcomes, true);
+      RecentTempKeys recent = seqs.recent(chatId);
+      List<Planned> planned = plan(chatId, accepted, sends, outcomes, true, recent);
       if (!planned.isEmpty()) {
-        store(chatId, head + 1, planned, sends, outcomes);
+        store(chatId, head + 1, planned, sends, outcomes, recent);
         seqs.setLast(chatId, head + planned.size());
       }
       return;
     }
-    List<Planned> planned = plan(chatId, accepted, sends, outcomes, false);
+    List<Planned> planned = plan(chatId, accepted, sends, outcomes, false, null);
     if (planned.isEmpty()) {
       return;
     }
@@ -109,7 +111,7 @@ final class SendBatchWriter {
       refuseChat(accepted, outcomes);
       return;
     }
-    store(chatId, last - planned.size() + 1, planned, sends, outcomes);
+    store(chatId, last - planned.size() + 1, planned, sends, outcomes, null);
   }
 
   /**
@@ -121,15 +123,17 @@ final class SendBatchWriter {
 
   /**
    * Decides, before any seq is taken, what each accepted item becomes: a duplicate of a message
-   * stored before (looked up when {@code lookUpTempIds}) or earlier in this batch, a refusal of its
-   * own (an attachment), or a message to store.
+   * stored before (looked up when {@code lookUpTempIds}: in the chat's resend window when it has
+   * one, else on the database's index) or earlier in this batch, a refusal of its own (an
+   * attachment), or a message to store.
    */
   private List<Planned> plan(
       String chatId,
       List<Integer> accepted,
       List<MessageStore.SendRequest> sends,
       List<GroupCommit.Outcome<MessageStore.Sent>> outcomes,
-      boolean lookUpTempIds) {
+      boolean lookUpTempIds,
+      RecentTempKeys recent) {
     List<Planned> planned = new ArrayList<>(accepted.size());
     Map<String, Planned> byTempId = new HashMap<>();
     for (int i : accepted) {
@@ -144,7 +148,13 @@ final class SendBatchWriter {
           continue;
         }
         key = tempKeys.of(chatId, send.userId(), cmd.tempId());
-        if (lookUpTempIds) {
+        if (recent != null) {
+          Message stored = inWindow(recent, chatId, send.userId(), cmd.tempId(), key);
+          if (stored != null) {
+            outcomes.set(i, GroupCommit.Outcome.of(MessageStore.duplicate(stored)));
+            continue;
+          }
+        } else if (lookUpTempIds) {
           SendRows.Earlier stored = rows.byTempId(chatId, send.userId(), cmd.tempId(), key);
           if (stored.message() != null) {
             outcomes.set(i, GroupCommit.Outcome.of(MessageStore.duplicate(stored.message())));
@@ -174,13 +184,33 @@ final class SendBatchWriter {
     return planned;
   }
 
-  /** Inserts the planned messages with consecutive seqs from {@code firstSeq}. */
+  /**
+   * The message this sender stored under this tempId within the chat's window, or null: each seq
+   * the window holds under the key is read and checked (it may be another tempId's under the same
+   * key, or a seq rolled back and handed out again).
+   */
+  private Message inWindow(
+      RecentTempKeys recent, String chatId, String senderId, String tempId, long key) {
+    for (long seq : recent.seqsOf(key)) {
+      Message stored = rows.atSeq(chatId, seq);
+      if (stored != null && stored.senderId().equals(senderId) && tempId.equals(stored.tempId())) {
+        return stored;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Inserts the planned messages with consecutive seqs from {@code firstSeq}, each with a tempId
+   * key entered in the chat's resend window ({@code recent}) when it has one.
+   */
   private void store(
       String chatId,
       long firstSeq,
       List<Planned> planned,
       List<MessageStore.SendRequest> sends,
-      List<GroupCommit.Outcome<MessageStore.Sent>> outcomes) {
+      List<GroupCommit.Outcome<MessageStore.Sent>> outcomes,
+      RecentTempKeys recent) {
     long seq = firstSeq;
     long now = clock.millis();
     // Built from what is at hand: the attachments need no decoding, the time one formatting.
@@ -203,6 +233,10 @@ final class SendBatchWriter {
               now,
               seq++);
       Long storedKey = rows.insert(message, p.key());
+      if (recent != null && storedKey != null) {
+        // Entered before the commit: should it roll back, the seq read back is another message's.
+        recent.add(storedKey, message.seq(), now);
+      }
       // An upload named twice in one message is linked, and journaled, once.
       List<String> fileIds = p.files().stream().map(AttachmentRecord::id).distinct().toList();
       if (!fileIds.isEmpty()) {

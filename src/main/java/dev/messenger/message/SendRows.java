@@ -1,6 +1,7 @@
 package dev.messenger.message;
 
 import dev.messenger.attachment.AttachmentRecord;
+import dev.messenger.chat.RecentTempKeys;
 import dev.messenger.protocol.MessageType;
 import dev.messenger.protocol.RequestRefused;
 import jakarta.persistence.PersistenceException;
@@ -30,6 +31,7 @@ final class SendRows implements AutoCloseable {
   private PreparedStatement advanceChat;
   private PreparedStatement byTempKey;
   private PreparedStatement byTempIdWithoutKey;
+  private PreparedStatement bySeq;
   private PreparedStatement insertMessage;
   private PreparedStatement setLastSeq;
   private PreparedStatement isMember;
@@ -37,6 +39,7 @@ final class SendRows implements AutoCloseable {
   private PreparedStatement linkAttachment;
   private int queuedMessages;
   private final Set<Long> keysInBatch = new HashSet<>();
+  private boolean keysUnique = true;
   private int queuedSeqs;
 
   private SendRows(Connection connection) {
@@ -46,6 +49,15 @@ final class SendRows implements AutoCloseable {
   /** On a connection whose transaction the caller manages (the journal's replay). */
   static SendRows on(Connection connection) {
     return new SendRows(connection);
+  }
+
+  /**
+   * No unique index on the tempId keys (a node with a resend window, {@link TempKeyIndex}): two
+   * messages of one batch may share a key.
+   */
+  SendRows withoutUniqueKeys() {
+    keysUnique = false;
+    return this;
   }
 
   /**
@@ -137,6 +149,71 @@ final class SendRows implements AutoCloseable {
     }
   }
 
+  /** The message at {@code seq} in the chat; null when that seq is no message's. */
+  Message atSeq(String chatId, long seq) {
+    try {
+      if (bySeq == null) {
+        bySeq = connection.prepareStatement(SELECT_STORED + " WHERE chat_id = ? AND seq = ?");
+      }
+      bySeq.setString(1, chatId);
+      bySeq.setLong(2, seq);
+      return one(bySeq);
+    } catch (SQLException e) {
+      throw failed("read message by seq", e);
+    }
+  }
+
+  /**
+   * The chat's messages stored since {@code sinceMillis} with a tempId key, at or before {@code
+   * lastSeq}: the resend window of a chat first used since the node started. Reads the chat's last
+   * messages only, on the {@code (chat_id, seq)} index: a binary search on seq for the oldest one
+   * in the window (a chat's seqs are taken in time order), then the range from there.
+   */
+  RecentTempKeys recentTempKeys(String chatId, long lastSeq, long sinceMillis) {
+    try (PreparedStatement firstFrom =
+            connection.prepareStatement(
+                "SELECT created_at FROM messages WHERE chat_id = ? AND seq >= ? AND seq <= ?"
+                    + " ORDER BY seq FETCH FIRST 1 ROW ONLY");
+        PreparedStatement range =
+            connection.prepareStatement(
+                "SELECT temp_key, seq, created_at FROM messages WHERE chat_id = ? AND seq >= ?"
+                    + " AND seq <= ? AND temp_key IS NOT NULL ORDER BY seq")) {
+      firstFrom.setString(1, chatId);
+      firstFrom.setLong(3, lastSeq);
+      // The smallest seq from which the first message is in the window (lastSeq + 1: none is).
+      long low = 1;
+      long high = lastSeq + 1;
+      while (low < high) {
+        long middle = low + (high - low) / 2;
+        firstFrom.setLong(2, middle);
+        boolean inWindow;
+        try (ResultSet row = firstFrom.executeQuery()) {
+          inWindow = !row.next() || row.getLong(1) >= sinceMillis;
+        }
+        if (inWindow) {
+          high = middle;
+        } else {
+          low = middle + 1;
+        }
+      }
+      RecentTempKeys recent = new RecentTempKeys();
+      if (low > lastSeq) {
+        return recent;
+      }
+      range.setString(1, chatId);
+      range.setLong(2, low);
+      range.setLong(3, lastSeq);
+      try (ResultSet rows = range.executeQuery()) {
+        while (rows.next()) {
+          recent.add(rows.getLong(1), rows.getLong(2), rows.getLong(3));
+        }
+      }
+      return recent;
+    } catch (SQLException e) {
+      throw failed("read the chat's recent tempIds", e);
+    }
+  }
+
   private static final String SELECT_STORED =
       "SELECT id, chat_id, sender_id, temp_id, content, message_type, attachments, created_at,"
           + " edited_at, deleted_at, seq FROM messages";
@@ -169,7 +246,7 @@ final class SendRows implements AutoCloseable {
    * @return the key stored with the message: {@code tempKey} or null
    */
   Long insert(Message m, Long tempKey) {
-    if (tempKey != null && !keysInBatch.add(tempKey)) {
+    if (tempKey != null && keysUnique && !keysInBatch.add(tempKey)) {
       tempKey = null;
     }
     try {
@@ -376,6 +453,7 @@ final class SendRows implements AutoCloseable {
           advanceChat,
           byTempKey,
           byTempIdWithoutKey,
+          bySeq,
           insertMessage,
           setLastSeq,
           isMember,

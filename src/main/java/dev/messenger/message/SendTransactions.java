@@ -1,6 +1,7 @@
 package dev.messenger.message;
 
 import dev.messenger.chat.LocalChatSeqs;
+import dev.messenger.config.MessengerConfig;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,6 +9,7 @@ import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -36,6 +38,23 @@ public class SendTransactions {
   TempKeys tempKeys = TempKeys.SHA_256;
 
   /**
+   * How long a sent tempId is recognised in memory where the chats' heads are kept here (zero: by
+   * the database's unique index, as on a shared database). Zero until configured: the tests that
+   * build this class choose.
+   */
+  Duration resendWindow = Duration.ZERO;
+
+  @Inject
+  void configure(MessengerConfig config) {
+    resendWindow = config.sendResendWindow();
+  }
+
+  /** True when resends are found in each chat's window in memory, not by the database's index. */
+  public boolean windowed() {
+    return !resendWindow.isZero() && chatSeqs.enabled();
+  }
+
+  /**
    * One batch in one transaction, looking each tempId up first ({@link SendBatchWriter#write}). A
    * refusal (not a member, unknown attachment...) is that item's outcome and wrote nothing, so the
    * others still commit; any other failure rolls the whole batch back.
@@ -46,7 +65,8 @@ public class SendTransactions {
   }
 
   /**
-   * {@link #sendAll} without looking tempIds up.
+   * {@link #sendAll} without looking tempIds up in the database (in a {@link #windowed() window}
+   * they are looked up all the same: it costs no statement).
    *
    * @throws SendRows.UniqueKeyTaken when a tempId was stored before: the batch was rolled back
    */
@@ -60,11 +80,18 @@ public class SendTransactions {
     try (Connection connection = database.getConnection()) {
       connection.setAutoCommit(false);
       BatchSeqs seqs = null;
-      try (SendRows rows = SendRows.on(connection)) {
+      boolean windowed = windowed();
+      try (SendRows rows =
+          windowed ? SendRows.on(connection).withoutUniqueKeys() : SendRows.on(connection)) {
         seqs =
-            chatSeqs.enabled() ? BatchSeqs.inMemory(chatSeqs, connection) : BatchSeqs.onRows(rows);
+            chatSeqs.enabled()
+                ? BatchSeqs.inMemory(
+                    chatSeqs, connection, rows, windowed ? resendWindow : Duration.ZERO, clock)
+                : BatchSeqs.onRows(rows);
+        // In a window, a lookup is a probe of memory: always made (no index would refuse a resend).
         List<GroupCommit.Outcome<MessageStore.Sent>> outcomes =
-            new SendBatchWriter(rows, seqs, clock, tempKeys).write(sends, lookUpTempIds);
+            new SendBatchWriter(rows, seqs, clock, tempKeys)
+                .write(sends, lookUpTempIds || windowed);
         connection.commit();
         seqs.end(true);
         return outcomes;

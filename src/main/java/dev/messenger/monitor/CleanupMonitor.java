@@ -2,6 +2,7 @@ package dev.messenger.monitor;
 
 import dev.messenger.attachment.AttachmentStorage;
 import dev.messenger.auth.WsTickets;
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.config.MessengerConfig;
 import dev.messenger.connection.Connection;
 import dev.messenger.connection.ConnectionRegistry;
@@ -49,10 +50,12 @@ public class CleanupMonitor {
   @Inject GatewayMetrics metrics;
   @Inject WsTickets tickets;
   @Inject AttachmentStorage attachments;
+  @Inject LocalChatSeqs chatSeqs;
   @EJB ConnectionRegistry registry;
   @EJB RateLimiter rateLimiter;
 
   private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(10);
+  private static final Duration MAX_WINDOW_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
   /** How long the application stop waits for a tick under way. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
@@ -66,6 +69,11 @@ public class CleanupMonitor {
   void start() {
     metrics.gauge(
         "messenger_rooms", "Chats with a joined connection on this node", subscriptions::rooms);
+    metrics.gauge(
+        "messenger_send_resend_window_messages",
+        "Messages in the chats' resend windows in memory (messenger.send.resend-window-ms, embedded"
+            + " H2 only), at the monitor's last sweep",
+        chatSeqs::recentMessages);
     long tick = config.monitorTick().toMillis();
     timers.createIntervalTimer(tick, tick, new TimerConfig("messenger-monitor", false));
     String problem = heartbeatProblem(config.pingInterval(), config.idleTimeout());
@@ -144,6 +152,7 @@ public class CleanupMonitor {
         report(now);
       }
       sweepAttachments(now);
+      expireResendWindows(now);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Monitor tick failed", e);
     } finally {
@@ -174,6 +183,24 @@ public class CleanupMonitor {
         // The database may be down; the other jobs of this tick must still run next time.
         LOG.log(Level.WARNING, "Attachment sweep failed", e);
       }
+    }
+  }
+
+  /**
+   * Chats that went quiet give back their resend windows' memory (a busy chat's writer expires its
+   * own as it sends), checked every tenth of the window, at most every minute.
+   */
+  private void expireResendWindows(long now) {
+    Duration window = config.sendResendWindow();
+    if (window.isZero()) {
+      return;
+    }
+    Duration every = window.dividedBy(10);
+    if (every.compareTo(MAX_WINDOW_SWEEP_INTERVAL) > 0) {
+      every = MAX_WINDOW_SWEEP_INTERVAL;
+    }
+    if (schedule.due("resend-windows", now, every)) {
+      chatSeqs.expireRecent(System.currentTimeMillis() - window.toMillis());
     }
   }
 

@@ -42,6 +42,39 @@ class LocalChatSeqsTest {
   }
 
   @Test
+  void theSweepEmptiesQuietChatsWindowsAndSkipsAChatAWriterHolds() {
+    LocalChatSeqs seqs = LocalChatSeqs.forTests(true);
+    Map<String, Long> chats = Map.of("quiet", 0L, "busy", 0L);
+    LocalChatSeqs.Seed fromChats = chats::get;
+    for (String chat : chats.keySet()) {
+      LocalChatSeqs.Lease lease = seqs.lock(chat, fromChats);
+      RecentTempKeys recent = lease.recent(RecentTempKeys::new);
+      recent.add(1, lease.take(1), 100);
+      recent.add(2, lease.take(1), 200);
+      lease.end(true);
+    }
+    LocalChatSeqs.Lease held = seqs.lock("busy", fromChats);
+
+    assertEquals(1, seqs.expireRecent(150), "the quiet chat's second message is left");
+    assertEquals(0, seqs.recentMessages(), "not every chat was seen: the gauge keeps its value");
+    held.end(true);
+    assertEquals(2, seqs.expireRecent(150), "each chat's second message");
+    assertEquals(2, seqs.recentMessages());
+    assertEquals(0, seqs.expireRecent(1000));
+    assertEquals(0, seqs.recentMessages());
+
+    // Emptied, a window is not read from the database again: it is known to hold nothing.
+    LocalChatSeqs.Lease again = seqs.lock("quiet", fromChats);
+    RecentTempKeys after =
+        again.recent(
+            () -> {
+              throw new AssertionError("loaded twice");
+            });
+    assertEquals(0, after.size());
+    again.end(true);
+  }
+
+  @Test
   void seqsTakenAreInvisibleToReadersUntilTheirTransactionCommits() {
     LocalChatSeqs seqs = LocalChatSeqs.forTests(true);
     LocalChatSeqs.Lease lease = seqs.lock("chat", seed);

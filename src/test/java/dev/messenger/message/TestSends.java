@@ -3,6 +3,8 @@ package dev.messenger.message;
 import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.protocol.ClientEvent;
 import dev.messenger.storage.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 
@@ -30,6 +32,15 @@ public final class TestSends {
     sends.tempKeys = tempKeys;
     sends.chatSeqs = chatSeqs;
     return sends;
+  }
+
+  /** Drops the unique index on tempId keys, as a node with a resend window does at start. */
+  static void dropTempKeyIndex(TestDatabase db) {
+    try (Connection c = db.dataSource().getConnection()) {
+      TempKeyIndex.drop(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** One send, not proven a member, in a transaction of its own; its refusal is thrown. */
