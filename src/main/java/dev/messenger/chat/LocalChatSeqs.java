@@ -169,14 +169,12 @@ public class LocalChatSeqs {
   /**
    * Forgets the messages stored before {@code cutoffMillis} from every chat's resend window,
    * skipping a chat a transaction holds (its writer expires it as it adds); a chat left with none
-   * gives its memory back. Returns how many messages the windows still hold.
+   * gives its memory back. Returns how many messages the windows of the chats it saw still hold.
    */
   public long expireRecent(long cutoffMillis) {
     long left = 0;
-    boolean all = true;
     for (Head head : heads.values()) {
       if (!head.lock.tryAcquire()) {
-        all = false;
         continue;
       }
       try {
@@ -192,13 +190,14 @@ public class LocalChatSeqs {
         head.lock.release();
       }
     }
-    if (all) {
-      recentMessages = left;
-    }
+    recentMessages = left;
     return left;
   }
 
-  /** What the resend windows held at the last {@link #expireRecent} that saw every chat. */
+  /**
+   * What the resend windows held at the last {@link #expireRecent}, less the chats a transaction
+   * held at that moment (those of the batches being committed then).
+   */
   public long recentMessages() {
     return recentMessages;
   }

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.messenger.chat.LocalChatSeqs;
 import dev.messenger.storage.OnEachDatabase;
+import dev.messenger.storage.SchemaMigrated;
 import dev.messenger.storage.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -46,6 +50,31 @@ class TempKeyIndexTest {
         SQLException refused =
             assertThrows(
                 SQLException.class, () -> insert(c, "d" + chat.substring(1), chat, 4, 43L));
+        assertTrue(SendRows.isUniqueViolation(refused), refused::toString);
+      }
+    }
+  }
+
+  /** What a start does, by whether the node keeps a resend window. */
+  @OnEachDatabase
+  void aStartDropsTheIndexWithAWindowAndMakesItWithout(TestDatabase.Kind kind) throws SQLException {
+    try (TestDatabase db = TestDatabase.open(kind)) {
+      db.assumeAvailable();
+      TempKeyIndex atStart = new TempKeyIndex();
+      atStart.database = db.dataSource();
+      atStart.sends =
+          TestSends.on(db, Clock.systemUTC(), TempKeys.SHA_256, LocalChatSeqs.forTests(true));
+      String chat = UUID.randomUUID().toString();
+      try (Connection c = db.dataSource().getConnection()) {
+        atStart.sends.resendWindow = Duration.ofMinutes(10);
+        atStart.atStart(new SchemaMigrated());
+        insert(c, "a" + chat.substring(1), chat, 1, 7L);
+        insert(c, "b" + chat.substring(1), chat, 2, 7L); // taken: no index to refuse it
+
+        atStart.sends.resendWindow = Duration.ZERO;
+        atStart.atStart(new SchemaMigrated());
+        SQLException refused =
+            assertThrows(SQLException.class, () -> insert(c, "c" + chat.substring(1), chat, 3, 7L));
         assertTrue(SendRows.isUniqueViolation(refused), refused::toString);
       }
     }
