@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak: a moderate fan-out load for a long time (default 10 minutes) against the product, sampling the
 # server every SAMPLE seconds: heap used right after a full GC (jcmd GC.run + GC.heap_info), RSS, and the
-# messenger_connections and messenger_db_h2_chunks gauges; then AFTER seconds with every client gone. Not part of CI.
+# messenger_connections, messenger_db_h2_chunks and messenger_send_resend_window_messages gauges; then
+# AFTER seconds with every client gone. Not part of CI.
 #
 #   bench/soak.sh                        # 500 users in chats of 10, 0.2 msg/s each, 600 s
 #   USERS=1000 RATE=0.1 DURATION=1800 bench/soak.sh
@@ -44,6 +45,9 @@ gauge() {
 connections() { gauge messenger_connections; }
 # Chunks of the embedded H2 store: level under a steady load while H2 compacts (README, "db.url").
 h2_chunks() { gauge messenger_db_h2_chunks; }
+# Messages held in the chats' resend windows (README, "messenger.send.resend-window-ms"): grows for one
+# window after the load starts, then stays level while the load does.
+window_messages() { gauge messenger_send_resend_window_messages; }
 heap_after_gc_mb() {
   jcmd "$SERVER_PID" GC.run >/dev/null 2>&1 || { echo "?"; return; }
   # "garbage-first heap   total 524288K, used 61234K" (G1) or "used NNNK" in the first heap line
@@ -51,9 +55,9 @@ heap_after_gc_mb() {
 }
 rss_mb() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?"; }
 
-echo "seconds,heap_after_gc_mb,rss_mb,connections,h2_chunks" >"$CSV"
+echo "seconds,heap_after_gc_mb,rss_mb,connections,h2_chunks,window_messages" >"$CSV"
 while kill -0 "$RUN_PID" 2>/dev/null && kill -0 "$SERVER_PID" 2>/dev/null; do
-  line="$(($(date +%s) - START)),$(heap_after_gc_mb),$(rss_mb),$(connections),$(h2_chunks)"
+  line="$(($(date +%s) - START)),$(heap_after_gc_mb),$(rss_mb),$(connections),$(h2_chunks),$(window_messages)"
   echo "$line" >>"$CSV"
   echo "$line"
   sleep "$SAMPLE"
@@ -66,7 +70,8 @@ awk -F, -v after="$AFTER" -v duration="$DURATION" '
   NR == 1 { next }
   $2 != "?" && $1 >= 60 && base == "" { base = $2 }
   $2 != "?" && $1 <= duration { last = $2 }
-  { conn = $4 }
+  # a sample taken while the server stops reads "?": the verdict keeps the last gauge actually read
+  $4 != "?" { conn = $4 }
   END {
     grow = last - base; limit = (base * 0.2 > 32 ? base * 0.2 : 32)
     printf "heap after GC: %s MB after warm-up, %s MB at the end of the load (%+d MB; limit %d MB); connections at the end: %s\n", base, last, grow, limit, conn
